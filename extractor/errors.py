@@ -1,0 +1,67 @@
+"""Exceptions raised by the library; the CLI turns each into one `Error:` line and an exit code.
+
+Every error that concerns an input file carries the file's path, so that the one-line message
+names the file and the problem: ``report.pdf: encrypted; pass --password``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Exit codes, documented in the README. The CLI maps each error class to one of these.
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_INVALID_OUTPUT = 3
+EXIT_BAD_INPUT = 4
+EXIT_CORRUPT_PDF = 5
+EXIT_ENCRYPTED = 6
+EXIT_NO_TEXT = 7
+EXIT_NO_MODEL = 8
+
+
+class ExtractorError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, problem: str, path: str | Path | None = None) -> None:
+        self.problem = problem
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+
+class InputFileError(ExtractorError):
+    """The input is missing, a directory, unreadable or empty."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class PdfFormatError(ExtractorError):
+    """The file is not a PDF, or is too damaged (truncated, corrupt) to be read."""
+
+    exit_code = EXIT_CORRUPT_PDF
+
+
+class EncryptedPdfError(ExtractorError):
+    """The PDF is encrypted and no password, or a wrong one, was given."""
+
+    exit_code = EXIT_ENCRYPTED
+
+
+class NoTextLayerError(ExtractorError):
+    """No page of the PDF has a text layer (a scan or an image-only file)."""
+
+    exit_code = EXIT_NO_TEXT
+
+
+class SchemaValidationError(ExtractorError):
+    """A JSON document does not validate against its schema."""
+
+    exit_code = EXIT_INVALID_OUTPUT
+
+
+class ModelNotFoundError(ExtractorError):
+    """No usable spaCy pipeline is installed."""
+
+    exit_code = EXIT_NO_MODEL

@@ -1,0 +1,167 @@
+"""One PDF in, one Extraction out: the pipeline stages in order.
+
+PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> one spaCy Doc per page
+with our components -> items (each component's `collect`) -> Extraction, validated.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy import about as spacy_about
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractor._version import __version__
+from extractor.metadata import document_info
+from extractor.model import (
+    SCHEMA_VERSION,
+    Extraction,
+    ExtractionWarning,
+    ExtractorInfo,
+    ModelInfo,
+    Options,
+    Page,
+    PageRef,
+    Section,
+    Source,
+)
+from extractor.nlp.pipeline import build_pipeline
+from extractor.pages import PageText, prepare_pages
+from extractor.pdf import PdfDocument, read_pdf
+from extractor.schema import validate
+
+logger = logging.getLogger(__name__)
+
+# Pages handed to spaCy at once; bounds memory on long documents.
+NLP_BATCH_SIZE = 16
+
+
+@dataclass(frozen=True)
+class PageDoc:
+    """A page and the spaCy Doc of its `nlp_text` (same length as its text)."""
+
+    page: PageText
+    doc: Doc
+
+
+def extract(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    nlp: Language | None = None,
+    model: str | None = None,
+    include_page_text: bool = True,
+    max_pages: int | None = None,
+) -> Extraction:
+    """Extract pages, labels, items and metadata from the PDF at `path`.
+
+    Pass a pipeline from `build_pipeline()` as `nlp` to reuse it across files; otherwise one
+    is built from `model` (default: en_core_web_sm). Raises an ExtractorError subclass for a
+    file that cannot be read; a file that reads but has no text gives an Extraction whose
+    warnings say so.
+    """
+    pdf = read_pdf(path, password=password, max_pages=max_pages)
+    if nlp is None:
+        nlp = build_pipeline(model)
+    options = Options(
+        include_page_text=include_page_text,
+        max_pages=max_pages,
+        password_given=password is not None,
+    )
+    return extract_document(pdf, nlp, options)
+
+
+def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extraction:
+    """Run the stages after reading on an opened PDF."""
+    pages, warnings = prepare_pages(pdf)
+    run_nlp(nlp, pages, warnings)
+    result = Extraction(
+        schema_version=SCHEMA_VERSION,
+        source=_source(pdf),
+        document=document_info(pdf.metadata, pages),
+        pages=tuple(_page(page, options.include_page_text) for page in pages),
+        sections=_sections(pdf, pages),
+        examples=(),
+        claims=(),
+        cost_figures=(),
+        citations=(),
+        warnings=tuple(warnings),
+        extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
+    )
+    logger.debug("%s: %d items", pdf.path, sum(1 for _ in result.items()))
+    validate(result.to_dict(), path=str(pdf.path))
+    return result
+
+
+def run_nlp(
+    nlp: Language, pages: Sequence[PageText], warnings: list[ExtractionWarning]
+) -> list[PageDoc]:
+    """Parse the text of each page that has some; one Doc per page, in page order."""
+    todo = []
+    for page in pages:
+        if not page.text.strip():
+            continue
+        if len(page.text) > nlp.max_length:
+            warnings.append(
+                ExtractionWarning(
+                    "page_too_long",
+                    f"page {page.index} has {len(page.text)} characters, more than the "
+                    f"{nlp.max_length} spaCy parses; no items were extracted from it",
+                    page.index,
+                )
+            )
+            continue
+        todo.append(page)
+    docs = nlp.pipe((page.nlp_text for page in todo), batch_size=NLP_BATCH_SIZE)
+    return [PageDoc(page, doc) for page, doc in zip(todo, docs, strict=True)]
+
+
+def _source(pdf: PdfDocument) -> Source:
+    return Source(
+        file=pdf.path.name,
+        path=str(pdf.path),
+        sha256=pdf.sha256,
+        bytes=pdf.size,
+        page_count=pdf.page_count,
+        encrypted=pdf.encrypted,
+        pdf_version=pdf.pdf_version,
+        metadata=pdf.metadata,
+    )
+
+
+def _page(page: PageText, include_text: bool) -> Page:
+    return Page(
+        index=page.index,
+        label=page.label,
+        label_source=page.label_source,
+        text=page.text if include_text else None,
+        word_count=page.word_count,
+        has_text_layer=page.has_text_layer,
+    )
+
+
+def _sections(pdf: PdfDocument, pages: Sequence[PageText]) -> tuple[Section, ...]:
+    by_index = {page.index: page for page in pages}
+
+    def ref(index: int | None) -> PageRef | None:
+        if index is None:
+            return None
+        page = by_index.get(index)
+        return page.ref if page else PageRef(index, None)
+
+    return tuple(Section(e.title, e.level, ref(e.page_index)) for e in pdf.outline)
+
+
+def _model_info(nlp: Language) -> ModelInfo:
+    meta = nlp.meta
+    lang, name = meta.get("lang", ""), meta.get("name", "")
+    return ModelInfo(
+        name=f"{lang}_{name}" if lang and name and not name.startswith(lang) else name,
+        version=str(meta.get("version", "")),
+        spacy_version=spacy_about.__version__,
+        components=tuple(nlp.pipe_names),
+    )

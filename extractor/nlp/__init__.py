@@ -1,0 +1,10 @@
+"""Our spaCy components, one per module, and the pipeline that runs them.
+
+Importing this package registers every `extractor_*` factory with spaCy. The same
+factories are declared as `spacy_factories` entry points, so `nlp.add_pipe("extractor_...")`
+works in any pipeline once extractor is installed.
+"""
+
+from extractor.nlp.pipeline import COMPONENTS, build_pipeline, load_model
+
+__all__ = ["COMPONENTS", "build_pipeline", "load_model"]

@@ -1,0 +1,133 @@
+"""From a read PDF to cleaned, labelled page texts; and locating items on those pages.
+
+Every item's `page`, `quote` and `char_span` are made by `locate`, so that a quote is
+always the exact slice of its page's emitted text that its span names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractor.labels import infer_labels, is_bare_label_line
+from extractor.model import CharSpan, ExtractionWarning, LabelSource, PageRef
+from extractor.pdf import PdfDocument
+from extractor.text import (
+    clean_document,
+    find_running_shapes,
+    line_shape,
+    nlp_text,
+    normalise_chars,
+)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page ready for the NLP stage: its label and its cleaned text."""
+
+    index: int
+    label: str | None
+    label_source: LabelSource | None
+    text: str
+    has_text_layer: bool
+    glued_markers: tuple[CharSpan, ...] = ()
+
+    @property
+    def ref(self) -> PageRef:
+        """The page as items refer to it."""
+        return PageRef(self.index, self.label)
+
+    @property
+    def nlp_text(self) -> str:
+        """The text spaCy reads: the page text with soft line wraps as spaces (same length)."""
+        return nlp_text(self.text)
+
+    @property
+    def word_count(self) -> int:
+        """Number of white-space separated words in the text."""
+        return len(self.text.split())
+
+
+def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarning]]:
+    """Clean and label the pages of `pdf`; return them with warnings about the file."""
+    lines = [normalise_chars(page.text).split("\n") for page in pdf.pages]
+    pdf_labels = (
+        [page.pdf_label or "" for page in pdf.pages] if pdf.has_informative_page_labels else None
+    )
+    labels = infer_labels(lines, pdf_labels)
+    running = find_running_shapes(lines)
+    drops = []
+    for page_lines, label in zip(lines, labels, strict=True):
+        line = label.line
+        droppable = line is not None and (
+            is_bare_label_line(page_lines[line]) or line_shape(page_lines[line]) in running
+        )
+        drops.append(frozenset({line}) if droppable and line is not None else frozenset())
+    cleaned = clean_document(lines, drops)
+
+    pages = [
+        PageText(
+            index=raw.index,
+            label=label.label,
+            label_source=label.source,
+            text=clean.text,
+            has_text_layer=raw.has_text,
+            glued_markers=clean.glued_markers,
+        )
+        for raw, label, clean in zip(pdf.pages, labels, cleaned, strict=True)
+    ]
+    return pages, _warnings(pdf, pages)
+
+
+def _warnings(pdf: PdfDocument, pages: Sequence[PageText]) -> list[ExtractionWarning]:
+    warnings = [ExtractionWarning("damaged_file", problem, None) for problem in pdf.problems]
+    if not any(page.has_text_layer for page in pages):
+        warnings.append(
+            ExtractionWarning(
+                "no_text_layer",
+                "no page has a text layer: the PDF is a scan or image-only; run OCR first",
+                None,
+            )
+        )
+    for raw in pdf.pages:
+        if raw.error:
+            warnings.append(
+                ExtractionWarning(
+                    "page_error",
+                    f"page {raw.index} could not be read ({raw.error}); its text is missing",
+                    raw.index,
+                )
+            )
+        elif not raw.has_text and any(page.has_text_layer for page in pages):
+            warnings.append(
+                ExtractionWarning(
+                    "image_only_page",
+                    f"page {raw.index} has no text layer (an image or a blank page)",
+                    raw.index,
+                )
+            )
+    if len(pdf.pages) < pdf.page_count:
+        warnings.append(
+            ExtractionWarning(
+                "pages_skipped",
+                f"only the first {len(pdf.pages)} of {pdf.page_count} pages were processed",
+                None,
+            )
+        )
+    return warnings
+
+
+def locate(page: PageText, start: int, end: int) -> tuple[PageRef, str, CharSpan]:
+    """Return the page reference, exact quote and span of text[start:end], trimmed of spaces."""
+    text = page.text
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return page.ref, text[start:end], CharSpan(start, end)
+
+
+def item_id(prefix: str, page: PageText | PageRef, start: int) -> str:
+    """Stable id of an item: its type prefix, page index and start offset."""
+    return f"{prefix}-{page.index}-{start}"

@@ -1,0 +1,410 @@
+"""The PDF layer: the only module that imports pypdf.
+
+`read_pdf` opens a file, checks it is a readable PDF, and returns its raw per-page text,
+/PageLabels, metadata and outline. It never raises a pypdf exception: a problem with the
+whole file becomes an ExtractorError naming the file, a problem with one page becomes a
+RawPage with `error` set, so that one broken page does not cost the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from pypdf.errors import PyPdfError
+from pypdf.generic import Destination
+
+from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
+from extractor.model import PdfMetadata
+
+logger = logging.getLogger(__name__)
+
+# How far into the file a PDF header may start (the PDF spec allows leading junk; readers
+# such as Acrobat look in the first 1024 bytes).
+HEADER_SEARCH_BYTES = 1024
+# How far from the end of a file its %%EOF marker may be.
+EOF_SEARCH_BYTES = 2048
+# A page whose text has fewer non-space characters than this has no usable text layer.
+MIN_TEXT_CHARS = 1
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """One page as pypdf gives it."""
+
+    index: int
+    text: str
+    pdf_label: str | None
+    error: str | None
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the page has any extractable text."""
+        return len(self.text.strip()) >= MIN_TEXT_CHARS
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """One bookmark: its title, nesting level (1 = top) and 1-based page index, if any."""
+
+    title: str
+    level: int
+    page_index: int | None
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    """Everything extractor reads from a PDF file, before any clean-up."""
+
+    path: Path
+    sha256: str
+    size: int
+    page_count: int
+    encrypted: bool
+    pdf_version: str | None
+    metadata: PdfMetadata
+    outline: tuple[OutlineEntry, ...]
+    pages: tuple[RawPage, ...]
+    has_informative_page_labels: bool
+    problems: tuple[str, ...]
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_input_file(path: Path) -> int:
+    """Raise InputFileError unless `path` is a readable, non-empty file; return its size."""
+    if not path.exists():
+        raise InputFileError("no such file", path)
+    if path.is_dir():
+        raise InputFileError("is a directory, not a PDF file", path)
+    if not path.is_file():
+        raise InputFileError("is not a regular file", path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except PermissionError as e:
+        raise InputFileError("cannot be read: permission denied", path) from e
+    except OSError as e:
+        raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
+    if size == 0:
+        raise InputFileError("is empty (0 bytes)", path)
+    return size
+
+
+def read_pdf(
+    path: str | Path, password: str | None = None, max_pages: int | None = None
+) -> PdfDocument:
+    """Open `path` and read the text, labels, metadata and outline of its pages."""
+    path = Path(path)
+    size = check_input_file(path)
+    head, tail = _head_and_tail(path)
+    problems: list[str] = []
+    has_header = b"%PDF-" in head
+    if not has_header:
+        if b"obj" not in head and b"obj" not in tail and b"%%EOF" not in tail:
+            raise PdfFormatError(f"not a PDF file (starts with {_describe_bytes(head)})", path)
+        problems.append("the PDF header is damaged; the file was read in recovery mode")
+    if b"%%EOF" not in tail:
+        problems.append("the file does not end with %%EOF; it may be truncated")
+
+    reader = _open_reader(path, strict=has_header)
+    encrypted = _decrypt(reader, path, password)
+    try:
+        page_count = len(reader.pages)
+    except Exception as e:  # pypdf raises many kinds on a damaged page tree
+        raise PdfFormatError(f"corrupt or truncated PDF: cannot read its pages ({e})", path) from e
+    if page_count == 0:
+        raise PdfFormatError("corrupt or truncated PDF: no pages could be read", path)
+
+    labels = _page_labels(reader, page_count)
+    count = page_count if max_pages is None else min(page_count, max_pages)
+    pages = tuple(_read_page(reader, i, labels) for i in range(count))
+    return PdfDocument(
+        path=path,
+        sha256=file_sha256(path),
+        size=size,
+        page_count=page_count,
+        encrypted=encrypted,
+        pdf_version=_pdf_version(head),
+        metadata=_metadata(reader),
+        outline=tuple(_outline(reader)),
+        pages=pages,
+        has_informative_page_labels=labels is not None,
+        problems=tuple(problems),
+    )
+
+
+def read_page_texts(
+    path: str | Path, password: str | None = None, max_pages: int | None = None
+) -> list[str]:
+    """Return pypdf's bare `extract_text()` of each page ('' for a failed page)."""
+    return [page.text for page in read_pdf(path, password, max_pages).pages]
+
+
+def _head_and_tail(path: Path) -> tuple[bytes, bytes]:
+    with path.open("rb") as f:
+        head = f.read(HEADER_SEARCH_BYTES)
+        f.seek(0, 2)
+        end = f.tell()
+        f.seek(max(0, end - EOF_SEARCH_BYTES))
+        tail = f.read()
+    return head, tail
+
+
+def _describe_bytes(head: bytes) -> str:
+    sample = head[:8]
+    if all(32 <= b < 127 or b in b"\t\r\n" for b in sample):
+        return repr(sample.decode("ascii"))
+    return "bytes " + sample.hex(" ")
+
+
+def _pdf_version(head: bytes) -> str | None:
+    match = re.search(rb"%PDF-(\d\.\d)", head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _open_reader(path: Path, strict: bool) -> pypdf.PdfReader:
+    # strict=False lets pypdf rebuild a damaged cross-reference table; with an intact header
+    # we still try strict first so that a healthy file is read exactly as written.
+    attempts = (True, False) if strict else (False,)
+    last_error: Exception | None = None
+    for attempt_strict in attempts:
+        try:
+            reader = pypdf.PdfReader(path, strict=attempt_strict)
+            if not reader.is_encrypted:
+                # Touch the catalogue so that a broken file fails here, not later (an
+                # encrypted one can only be checked once it is decrypted).
+                _ = reader.root_object
+            return reader
+        except Exception as e:  # pypdf raises many kinds on damaged input
+            last_error = e
+    detail = _short_error(last_error)
+    raise PdfFormatError(f"corrupt or truncated PDF ({detail})", path) from last_error
+
+
+def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> bool:
+    if not reader.is_encrypted:
+        return False
+    try:
+        result = reader.decrypt(password or "")
+    except (PyPdfError, NotImplementedError, ValueError) as e:
+        raise EncryptedPdfError(f"encrypted with an unsupported method ({e})", path) from e
+    if result == 0:
+        if password:
+            raise EncryptedPdfError("encrypted, and the password given is wrong", path)
+        raise EncryptedPdfError("encrypted; a password is needed (pass --password)", path)
+    return True
+
+
+def _read_page(reader: pypdf.PdfReader, i: int, labels: list[str] | None) -> RawPage:
+    label = labels[i] if labels is not None else None
+    try:
+        text = reader.pages[i].extract_text() or ""
+    except RecursionError:
+        return RawPage(i + 1, "", label, "the page's content is nested too deeply to read")
+    except Exception as e:  # a broken content stream must not cost the other pages
+        logger.debug("page %d failed", i + 1, exc_info=True)
+        return RawPage(i + 1, "", label, _short_error(e))
+    return RawPage(i + 1, text, label, None)
+
+
+def _short_error(error: BaseException | None) -> str:
+    if error is None:
+        return "unknown error"
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    name = type(error).__name__
+    return f"{name}: {message}"[:200] if message else name
+
+
+def _page_labels(reader: pypdf.PdfReader, page_count: int) -> list[str] | None:
+    """Return the file's /PageLabels if it defines informative ones, else None.
+
+    pypdf returns "1", "2", "3"... for a file without /PageLabels, and many files define
+    exactly that plain count whatever their printed numbers say; neither tells a reader
+    anything, so both count as no labels.
+    """
+    try:
+        if "/PageLabels" not in reader.root_object:
+            return None
+        labels = [str(label) for label in reader.page_labels]
+    except Exception:
+        logger.debug("cannot read /PageLabels", exc_info=True)
+        return None
+    if len(labels) != page_count:
+        return None
+    if labels == [str(i) for i in range(1, page_count + 1)]:
+        return None
+    return labels
+
+
+def _metadata(reader: pypdf.PdfReader) -> PdfMetadata:
+    info: dict[str, Any] = {}
+    try:
+        info = dict(reader.metadata or {})
+    except Exception:
+        logger.debug("cannot read the info dictionary", exc_info=True)
+    xmp = _xmp(reader)
+    title = _clean(info.get("/Title")) or _first(xmp.get("title"))
+    authors = _split_authors(_clean(info.get("/Author"))) or tuple(xmp.get("creators", ()))
+    return PdfMetadata(
+        title=title,
+        authors=authors,
+        subject=_clean(info.get("/Subject")) or _first(xmp.get("description")),
+        keywords=_clean(info.get("/Keywords")),
+        creator=_clean(info.get("/Creator")) or xmp.get("creator_tool"),
+        producer=_clean(info.get("/Producer")) or xmp.get("producer"),
+        created=_pdf_date(info.get("/CreationDate")) or xmp.get("created"),
+        modified=_pdf_date(info.get("/ModDate")) or xmp.get("modified"),
+        language=_language(reader) or _first(xmp.get("language")),
+    )
+
+
+def _xmp(reader: pypdf.PdfReader) -> dict[str, Any]:
+    try:
+        xmp = reader.xmp_metadata
+    except Exception:
+        logger.debug("cannot read XMP metadata", exc_info=True)
+        return {}
+    if xmp is None:
+        return {}
+    out: dict[str, Any] = {}
+
+    def grab(key: str, getter: Any) -> None:
+        try:
+            value = getter()
+        except Exception:
+            logger.debug("bad XMP field %s", key, exc_info=True)
+            return
+        if value:
+            out[key] = value
+
+    grab("title", lambda: [v for v in (xmp.dc_title or {}).values() if v])
+    grab("creators", lambda: [c for c in (xmp.dc_creator or []) if c])
+    grab("description", lambda: [v for v in (xmp.dc_description or {}).values() if v])
+    grab("language", lambda: list(xmp.dc_language or []))
+    grab("creator_tool", lambda: xmp.xmp_creator_tool)
+    grab("producer", lambda: xmp.pdf_producer)
+    grab("created", lambda: _iso(xmp.xmp_create_date))
+    grab("modified", lambda: _iso(xmp.xmp_modify_date))
+    return out
+
+
+def _language(reader: pypdf.PdfReader) -> str | None:
+    try:
+        return _clean(reader.root_object.get("/Lang"))
+    except Exception:
+        return None
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def _first(values: Any) -> str | None:
+    if not values:
+        return None
+    return _clean(values[0])
+
+
+def _split_authors(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    parts = re.split(r"\s*;\s*|\s+and\s+|\s*&\s*", value)
+    return tuple(p for p in (part.strip() for part in parts) if p)
+
+
+_PDF_DATE = re.compile(
+    r"D?:?(?P<Y>\d{4})(?P<m>\d{2})?(?P<d>\d{2})?(?P<H>\d{2})?(?P<M>\d{2})?(?P<S>\d{2})?"
+    r"(?P<tz>[Zz]|[+-]\d{2}'?\d{2}'?)?"
+)
+
+
+def _pdf_date(value: Any) -> str | None:
+    """Convert a PDF date string ("D:20090401163925-07'00'") to ISO 8601, or None."""
+    if value is None:
+        return None
+    match = _PDF_DATE.match(str(value).strip())
+    if not match:
+        return None
+    parts = match.groupdict()
+    try:
+        date = dt.datetime(
+            int(parts["Y"]),
+            int(parts["m"] or 1),
+            int(parts["d"] or 1),
+            int(parts["H"] or 0),
+            int(parts["M"] or 0),
+            int(parts["S"] or 0),
+        )
+    except ValueError:
+        return None
+    if date.year < 1980:  # placeholders such as D:00000101000000Z
+        return None
+    tz = parts["tz"]
+    if tz and tz.upper() != "Z":
+        digits = tz.replace("'", "")
+        offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5] or 0))
+        date = date.replace(tzinfo=dt.timezone(offset if digits[0] == "+" else -offset))
+    elif tz:
+        date = date.replace(tzinfo=dt.timezone.utc)
+    return date.isoformat()
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return None
+
+
+def _outline(reader: pypdf.PdfReader) -> Iterator[OutlineEntry]:
+    try:
+        outline = reader.outline
+    except Exception:
+        logger.debug("cannot read the outline", exc_info=True)
+        return
+
+    def walk(items: list[Any], level: int) -> Iterator[OutlineEntry]:
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, level + 1)
+            elif isinstance(item, Destination):
+                title = _clean(item.title)
+                if not title:
+                    continue
+                try:
+                    number = reader.get_destination_page_number(item)
+                except Exception:
+                    number = None
+                page_index = number + 1 if isinstance(number, int) and number >= 0 else None
+                yield OutlineEntry(title, level, page_index)
+
+    yield from walk(list(outline), 1)
+
+
+__all__ = [
+    "OutlineEntry",
+    "PdfDocument",
+    "RawPage",
+    "check_input_file",
+    "file_sha256",
+    "read_page_texts",
+    "read_pdf",
+]

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real corpus, its gold annotations, and one spaCy pipeline per session."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS_PDFS = CORPUS / "pdfs"
+CORPUS_GOLD = CORPUS / "gold"
+
+
+def corpus_manifest() -> list[dict[str, str]]:
+    """Rows of the corpus MANIFEST.tsv (empty when the corpus is not beside the checkout)."""
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.exists():
+        return []
+    with manifest.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def corpus_gold() -> list[dict[str, Any]]:
+    """Every gold annotation file of the corpus."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS_GOLD.glob("*.json"))]
+
+
+def require_corpus() -> None:
+    """Fail (not skip) when the shared corpus is missing: these tests must run in CI."""
+    if not CORPUS_PDFS.is_dir():
+        pytest.fail(f"the shared corpus is missing: expected it at {CORPUS_PDFS}")
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Iterator[Any]:
+    """The full pipeline (trained model plus our components), loaded once per test session."""
+    from extractor.nlp.pipeline import build_pipeline
+
+    yield build_pipeline()
