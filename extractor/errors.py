@@ -18,6 +18,8 @@ EXIT_CORRUPT_PDF = 5
 EXIT_ENCRYPTED = 6
 EXIT_NO_TEXT = 7
 EXIT_NO_MODEL = 8
+EXIT_BATCH_FAILURES = 9  # a batch ran to the end, but some files failed or timed out
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class ExtractorError(Exception):

@@ -13,6 +13,9 @@ from jsonschema.exceptions import best_match
 from extractor.errors import SchemaValidationError
 
 EXTRACTION_SCHEMA = "extraction.schema.json"
+MANIFEST_SCHEMA = "manifest.schema.json"
+# The schemas `extractor schema --name NAME` prints, by name.
+SCHEMAS = {"extraction": EXTRACTION_SCHEMA, "manifest": MANIFEST_SCHEMA}
 
 
 def schema_text(name: str = EXTRACTION_SCHEMA) -> str:
