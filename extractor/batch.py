@@ -14,8 +14,10 @@ file stands.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -30,7 +32,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any, Literal, Protocol
 
 from extractor._version import __version__
-from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, InputFileError
+from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, BatchBusyError, InputFileError
 from extractor.output import write_text_atomic
 from extractor.pdf import file_sha256
 from extractor.schema import MANIFEST_SCHEMA, validate
@@ -39,6 +41,7 @@ from extractor.workers import DaskExecutor, LocalExecutor, Outcome, Task, Worker
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.jsonl"
+LOCK_NAME = ".extractor-batch.lock"
 DEFAULT_GLOB = "*.pdf"
 # Longest readable part of an output file name (file systems allow 255 bytes in all).
 MAX_NAME_CHARS = 120
@@ -229,7 +232,7 @@ def repair_manifest(path: Path) -> int:
             if not _whole_line(raw):
                 bad += 1
     if bad:
-        tmp = path.with_name(path.name + ".repair.tmp")
+        tmp = path.with_name(f".{path.name}.repair.tmp")
         with path.open("rb") as src, tmp.open("wb") as dst:
             for raw in src:
                 if _whole_line(raw):
@@ -328,7 +331,7 @@ def run_batch(
     out = settings.output_dir
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport(total=total)
-    run_id = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    run_id = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     config = WorkerConfig(settings.model, settings.timeout, settings.max_memory_mb)
     executor = (
         DaskExecutor(settings.dask_scheduler, config)
@@ -338,7 +341,8 @@ def run_batch(
     if observer is not None:
         observer.started(report)
 
-    with Manifest(out / MANIFEST_NAME) as manifest:
+    with _exclusive(out), Manifest(out / MANIFEST_NAME) as manifest:
+        _remove_stale_temporaries(out)
 
         def done(entry: ManifestEntry, outcome: Outcome | None = None) -> None:
             manifest.append(entry)
@@ -420,6 +424,25 @@ def run_batch(
     if observer is not None:
         observer.finished(report)
     return report
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock: two runs writing one manifest would garble it. The
+    kernel drops the lock when the process dies, however it dies."""
+    with (out / LOCK_NAME).open("a") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BatchBusyError("another batch is writing to this folder", out) from None
+        yield
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete the temporary files of atomic writes that a killed run left behind."""
+    for tmp in out.glob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def _sha256(path: str) -> str:

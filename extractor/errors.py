@@ -67,3 +67,13 @@ class ModelNotFoundError(ExtractorError):
     """No usable spaCy pipeline is installed."""
 
     exit_code = EXIT_NO_MODEL
+
+
+class BatchBusyError(ExtractorError):
+    """Another batch run is writing to the same output folder."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class WorkerStartError(ExtractorError):
+    """A batch worker process could not start (it died, or could not load the pipeline)."""

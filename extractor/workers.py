@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import itertools
 import json
 import logging
 import os
@@ -41,7 +42,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
 
 from extractor import errors
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, WorkerStartError
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +104,6 @@ class Outcome:
     peak_rss_kb: int | None = None
     # The worker should not be trusted with another file (after a MemoryError, say).
     retire_worker: bool = field(default=False, compare=False)
-
-
-class WorkerStartError(ExtractorError):
-    """A worker process could not start (it died, or could not load the pipeline)."""
 
 
 # ---------------------------------------------------------------- inside the worker process
@@ -395,9 +392,13 @@ class LocalExecutor:
     def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
         """Yield (key, outcome) for each task as it finishes; tasks are pulled only as
         workers become free, so the iterable may be endless."""
+        pending = iter(tasks)
+        first = next(pending, None)
+        if first is None:  # nothing to do (every file up to date, say): start no worker
+            return
+        pending = itertools.chain([first], pending)
         workers = [WorkerProcess(self.config) for _ in range(self.jobs)]
         keys: dict[int, K] = {}
-        pending = iter(tasks)
         exhausted = False
         try:
             for worker in workers:
