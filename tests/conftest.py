@@ -43,3 +43,22 @@ def nlp() -> Iterator[Any]:
     from extractor.nlp.pipeline import build_pipeline
 
     yield build_pipeline()
+
+
+@pytest.fixture(scope="session")
+def corpus_extractions(nlp: Any) -> dict[str, Any]:
+    """Every corpus PDF extracted once per session: file name -> Extraction or the error.
+
+    Tests that check properties of real outputs share this, so the corpus is parsed once.
+    """
+    from extractor.errors import ExtractorError
+    from extractor.extract import extract
+
+    require_corpus()
+    results: dict[str, Any] = {}
+    for pdf in sorted(CORPUS_PDFS.glob("*.pdf")):
+        try:
+            results[pdf.name] = extract(pdf, nlp=nlp)
+        except ExtractorError as e:
+            results[pdf.name] = e
+    return results
