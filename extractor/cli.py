@@ -39,6 +39,7 @@ Exit codes:
   7  no text layer (scanned or image-only PDF); the output is still written
   8  no spaCy pipeline installed
   9  batch: some files failed or timed out (the manifest says which)
+  10 batch: Dask not installed, or its scheduler unreachable
 """
 
 
@@ -199,6 +200,7 @@ Exit codes:
   9  some inputs failed or timed out (see manifest.jsonl); the others are written
   4  the inputs name no file at all
   8  no spaCy pipeline installed
+  10 Dask not installed, or the scheduler cannot be reached
   130 interrupted (Ctrl-C); run the same command again to resume
 """
 

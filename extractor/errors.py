@@ -19,6 +19,7 @@ EXIT_ENCRYPTED = 6
 EXIT_NO_TEXT = 7
 EXIT_NO_MODEL = 8
 EXIT_BATCH_FAILURES = 9  # a batch ran to the end, but some files failed or timed out
+EXIT_CLUSTER = 10  # batch: Dask is not installed, or its scheduler cannot be reached
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
@@ -77,3 +78,9 @@ class BatchBusyError(ExtractorError):
 
 class WorkerStartError(ExtractorError):
     """A batch worker process could not start (it died, or could not load the pipeline)."""
+
+
+class ClusterError(ExtractorError):
+    """Dask is not installed, or the Dask scheduler named cannot be reached."""
+
+    exit_code = EXIT_CLUSTER

@@ -73,8 +73,7 @@ def rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[str, An
             "review_status": review.get("status"),
             "review_comment": review.get("comment"),
         }
-        row.update((name, item.get(name)) for name in names if name not in row)
-        yield row
+        yield {name: row[name] if name in row else item.get(name) for name in names}
 
 
 @dataclass

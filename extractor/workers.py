@@ -42,7 +42,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
 
 from extractor import errors
-from extractor.errors import ExtractorError, WorkerStartError
+from extractor.errors import ClusterError, ExtractorError, WorkerStartError
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
 WORKER_COMMAND = "import sys; from extractor.workers import worker_main; worker_main(sys.argv[1:])"
 # How often a worker checks that the process that started it is still alive.
 ORPHAN_CHECK_SECONDS = 1.0
+# How long to try to reach a Dask scheduler.
+DASK_CONNECT_SECONDS = 30
 # Chunk the "memory" test hook allocates at a time.
 HOOK_ALLOCATION_BYTES = 64 << 20
 
@@ -477,13 +479,11 @@ class DaskExecutor:
             # Untyped: bound as Any so that mypy --strict accepts the calls.
             distributed: Any = importlib.import_module("distributed")
         except ImportError as e:
-            raise ExtractorError(
-                "--dask-scheduler needs Dask: pip install 'extractor[dask]'"
-            ) from e
+            raise ClusterError("--dask-scheduler needs Dask: pip install 'extractor[dask]'") from e
         try:
-            client = distributed.Client(self.scheduler, timeout=30)
-        except (OSError, TimeoutError) as e:
-            raise ExtractorError(f"cannot reach the Dask scheduler at {self.scheduler}: {e}") from e
+            client = distributed.Client(self.scheduler, timeout=DASK_CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ClusterError(f"cannot reach the Dask scheduler ({e})", self.scheduler) from e
         with client:
             threads = sum(client.nthreads().values()) or 1
             window = self.IN_FLIGHT_PER_THREAD * threads

@@ -12,16 +12,36 @@ from fpdf import FPDF
 
 from tests.conftest import CORPUS_PDFS
 
+# Sentences for filler pages; pages get different ones, since clean-up takes lines that
+# recur on many pages (numbers aside) for running headers and drops them.
+FILLER = (
+    "The council answered questions online.",
+    "Its web team spent the winter on the new service.",
+    "Residents reported potholes through a mobile application.",
+    "Librarians ran workshops for older people.",
+    "The youth service recruited volunteers on social networks.",
+    "A pilot in two wards moved parking permits online.",
+    "Officers blogged about planning decisions every week.",
+)
 
-def make_pdf(path: Path, pages: int = 2, words: str = "The council spent money.") -> Path:
-    """Write a small PDF whose pages carry `words` and a printed page number."""
+
+def make_pdf(path: Path, pages: int | list[str] = 2) -> Path:
+    """Write a small PDF: one page per text given (or `pages` pages of filler), each with
+    its number in the footer."""
+    if isinstance(pages, int):
+        pages = [
+            " ".join(FILLER[(number + k) % len(FILLER)] for k in range(3))
+            + f"\nThis is page {number} of {path.stem}."
+            for number in range(1, pages + 1)
+        ]
     pdf = FPDF()
     # A fixed date: the same bytes every time, so outputs of two runs can be compared.
     pdf.set_creation_date(dt.datetime(2010, 4, 1, tzinfo=dt.timezone.utc))
+    pdf.set_auto_page_break(False)
     pdf.set_font("Helvetica", size=11)
-    for number in range(1, pages + 1):
+    for number, text in enumerate(pages, start=1):
         pdf.add_page()
-        pdf.multi_cell(0, 6, f"{words} This is page {number} of {path.stem}.")
+        pdf.multi_cell(0, 6, text)
         pdf.set_y(-15)
         pdf.cell(0, 10, str(number), align="C")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -136,7 +136,7 @@ def test_the_readable_corpus_files_are_written_and_valid(corpus_batch: dict[str,
     scan = by_path(ok)["de-archivgesetz-statement-scan-2025.pdf"]
     assert "no_text_layer" in scan["warnings"]
     assert not list(out.glob(".*.tmp"))
-    assert set(outputs(out)) == {line["output"] for line in ok}
+    assert set(corpus_batch["stamps"]) == {line["output"] for line in ok}  # after run 1
 
 
 def test_the_exit_code_and_summary_say_some_files_failed(corpus_batch: dict[str, Any]) -> None:
@@ -279,6 +279,33 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_same_outputs(tmp_path: Path)
         assert ((out / name).stat().st_ino, (out / name).stat().st_mtime_ns) == (inode, mtime)
 
 
+def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    for number in range(6):
+        make_pdf(inputs / f"doc{number}.pdf", pages=1)
+    out = tmp_path / "out"
+    env = {**os.environ, TEST_HOOKS_ENV: json.dumps({"*.pdf": "sleep:1"})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "extractor", "batch", str(inputs), "-o", str(out), "-j", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: len(lines_so_far(out)) >= 1, "a file done")
+    children = psutil.Process(proc.pid).children()
+    assert children, "the batch should have worker processes"
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends (to the group; workers ignore it)
+    _, stderr = proc.communicate(timeout=WAIT_LIMIT_SECONDS)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines()[-1] == (
+        f"Error: interrupted; run the same command again to resume ({out})"
+    )
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert alive == []
+    assert all(validation_error(line, MANIFEST_SCHEMA) is None for line in manifest_lines(out))
+
+
 def lines_so_far(out: Path) -> list[str]:
     path = out / "manifest.jsonl"
     if not path.exists():
@@ -339,3 +366,26 @@ def test_a_dask_cluster_writes_the_same_outputs_as_local_workers(tmp_path: Path)
     assert outcomes("dask") == outcomes("local")
     assert len(outcomes("dask")) == 4
     wait_for(lambda: worker_processes() == [], "the Dask workers' worker processes to exit")
+
+
+def test_the_outputs_of_a_real_batch_export(corpus_batch: dict[str, Any], tmp_path: Path) -> None:
+    from extractor.export import TABLES
+
+    out = corpus_batch["out"]
+    result = CliRunner().invoke(cli, ["export", str(out), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    documents = [json.loads(text) for text in outputs(out).values()]
+    for table in TABLES:
+        lines = (tmp_path / f"{table}.csv").read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("file,output,id,page_index,page_label,quote")
+        assert len(lines) - 1 == sum(len(document[table]) for document in documents)
+    assert result.stdout.startswith(f"{len(documents)} files: ")
+
+
+def test_a_missing_spacy_pipeline_stops_the_batch_at_once(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "a.pdf")
+    result = run_batch_cli(tmp_path / "a.pdf", "-o", tmp_path / "out", "--model", "no_such_model")
+    assert result.exit_code == 8
+    assert result.stderr.startswith("Error: cannot load spaCy pipeline 'no_such_model'")
+    assert manifest_lines(tmp_path / "out") == []
+    assert worker_processes() == []

@@ -80,7 +80,8 @@ def test_files_missing_paths_and_stdin_lists_are_inputs_too(tmp_path: Path) -> N
         "/elsewhere/two.pdf",
         str(tmp_path / "missing.pdf"),
     ]
-    assert [f.relative for f in found] == [PurePath(n) for n in ["given.pdf", "one.pdf", "two.pdf", "missing.pdf"]]
+    names = ["given.pdf", "one.pdf", "two.pdf", "missing.pdf"]
+    assert [f.relative for f in found] == [PurePath(name) for name in names]
 
 
 def test_output_names_never_collide(tmp_path: Path) -> None:
