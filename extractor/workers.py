@@ -22,6 +22,8 @@ under --max-memory) or "sleep:SECONDS". Example: EXTRACTOR_TEST_HOOKS='{"*hang*"
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import fnmatch
 import importlib
 import itertools
@@ -264,7 +266,7 @@ class WorkerProcess:
     def start(self) -> None:
         """Start the process; it reports `ready` once its pipeline is loaded."""
         ours, theirs = socket.socketpair()
-        settings = json.dumps(self.config.__dict__)
+        settings = json.dumps(dataclasses.asdict(self.config))
         env = {**WORKER_ENV, **os.environ}
         self._popen = subprocess.Popen(
             [sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), settings],
@@ -291,16 +293,14 @@ class WorkerProcess:
             raise error_class(message[2])
         self.ready = True
 
-    def wait_ready(self) -> None:
-        """Block until the worker has loaded its pipeline."""
-        self.take_ready_message()
-
     def submit(self, task: Task) -> None:
         """Send a task to an idle, ready worker and start its clock."""
         self.task = task
         self.started = time.monotonic()
         self.deadline = self.started + self.config.timeout if self.config.timeout else None
-        self.connection.send(task)
+        with contextlib.suppress(OSError):
+            # A worker that died while idle: `collect` will find its socket closed.
+            self.connection.send(task)
 
     def collect(self) -> Outcome:
         """Read the outcome of the current task; a dead worker gives a `failed` outcome."""
@@ -335,10 +335,12 @@ class WorkerProcess:
 
     def run(self, task: Task) -> Outcome:
         """Run one task to its end, blocking (starting or replacing the process as needed)."""
+        if self._popen is not None and self._popen.poll() is not None:
+            self._reap()  # died while idle
         if not self.alive:
             self.start()
         if not self.ready:
-            self.wait_ready()
+            self.take_ready_message()
         self.submit(task)
         if self.connection.poll(self.config.timeout):
             return self.collect()

@@ -332,16 +332,21 @@ def wait_for(condition: Any, what: str) -> None:
 # ---------------------------------------------------------------- Dask
 
 
-def test_a_dask_cluster_writes_the_same_outputs_as_local_workers(tmp_path: Path) -> None:
+def test_a_dask_cluster_writes_the_same_outputs_as_local_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     distributed = pytest.importorskip("distributed")  # installed by `make install`
     require_corpus()
+    # Set before the cluster starts, so that its worker processes inherit it.
+    monkeypatch.setenv(TEST_HOOKS_ENV, json.dumps({"hangs.pdf": "hang"}))
     inputs = tmp_path / "in"
     copy_corpus(
         ["wna-recalibrating-risk-2021.pdf", "encrypted-password-example.pdf"], inputs / "corpus"
     )
     make_pdf(inputs / "built" / "small.pdf", pages=3)
     (inputs / "built" / "empty.pdf").write_bytes(b"")
-    options = ["--max-pages", "2", "--no-progress"]
+    make_pdf(inputs / "built" / "hangs.pdf", pages=1)
+    options = ["--max-pages", "2", "--no-progress", "--timeout", "20"]
     local = run_batch_cli(inputs, "-o", tmp_path / "local", "--jobs", "2", *options)
     with distributed.LocalCluster(
         n_workers=2,
@@ -364,7 +369,9 @@ def test_a_dask_cluster_writes_the_same_outputs_as_local_workers(tmp_path: Path)
         }
 
     assert outcomes("dask") == outcomes("local")
-    assert len(outcomes("dask")) == 4
+    assert len(outcomes("dask")) == 5
+    # The hung file's worker process was killed on the Dask worker, which went on.
+    assert outcomes("dask")[str(inputs / "built" / "hangs.pdf")][0] == "timeout"
     wait_for(lambda: worker_processes() == [], "the Dask workers' worker processes to exit")
 
 
