@@ -445,6 +445,13 @@ def _remove_stale_temporaries(out: Path) -> None:
             tmp.unlink()
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (fewer than the machine has, in a container say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def _sha256(path: str) -> str:
     try:
         if os.path.isdir(path):
@@ -473,4 +480,5 @@ __all__ = [
     "repair_manifest",
     "run_batch",
     "up_to_date_pages",
+    "usable_cpus",
 ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -287,12 +286,12 @@ def batch(
       find . -name '*.pdf' -newer last-run | extractor batch - -o out/
       extractor batch /shared/pdfs -o out/ --dask-scheduler tcp://10.0.0.5:8786
     """
-    from extractor.batch import BatchSettings, count_inputs, run_batch
+    from extractor.batch import BatchSettings, count_inputs, run_batch, usable_cpus
     from extractor.progress import ProgressBar, ProgressLines
 
     settings = BatchSettings(
         output_dir=output_dir,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or usable_cpus(),
         resume=resume,
         timeout=timeout or None,
         max_pages=max_pages,

@@ -264,11 +264,3 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["batch", str(tmp_path / "a.pdf"), "-o", str(out)])
     assert result.exit_code == 4
     assert result.stderr.strip() == f"Error: {out}: another batch is writing to this folder"
-
-
-def test_every_command_has_help_and_an_example() -> None:
-    for name, command in cli.commands.items():
-        assert command.help, name
-        result = CliRunner().invoke(cli, [name, "--help"])
-        assert result.exit_code == 0
-        assert "Example" in result.output, name
