@@ -3,7 +3,7 @@
 Prints, for --jobs 1 and --jobs 2 over the corpus PDFs: pages/s, files/s, peak RSS of
 the batch process and of its busiest worker; the ratio of our end-to-end time to pypdf's
 bare `extract_text()` over the same pages, timed in the same run; and the peak RSS per
-worker for 10 and 200 input files, which should stay flat (workers hold one file at a
+worker for 10, 50 and 200 input files, which should stay flat (workers hold one file at a
 time, the batch process holds no results).
 
 Each measurement runs in a fresh interpreter (this script with --one), so that peak RSS
@@ -30,7 +30,7 @@ from tests.conftest import CORPUS_PDFS  # noqa: E402  (the corpus, wherever it i
 
 # Pages read per file in the 10-vs-200-files comparison, to keep it to a minute or two.
 SCALING_MAX_PAGES = 3
-SCALING_COUNTS = (10, 200)
+SCALING_COUNTS = (10, 50, 200)
 SCALING_JOBS = 2
 
 

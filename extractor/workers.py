@@ -62,6 +62,11 @@ ERROR_CODES: dict[type[ExtractorError], str] = {
 # A worker divides its work between processes, not threads: BLAS threads on top of N
 # worker processes would only fight for the same cores.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# A worker is replaced after this many files. spaCy's string store keeps every new string
+# it meets, so a worker that read thousands of different papers would keep growing; a
+# fresh one every few hundred files costs a pipeline load (about a second) per hundreds
+# of files, and keeps memory flat over collections of any size.
+FILES_PER_WORKER = 200
 # What a worker process runs. Not `-m extractor.workers`: that would make this module
 # __main__, and the Outcomes it pickles would not unpickle in the parent.
 WORKER_COMMAND = "import sys; from extractor.workers import worker_main; worker_main(sys.argv[1:])"
@@ -78,11 +83,13 @@ K = TypeVar("K")
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """How to run workers: which pipeline, the per-file timeout, the memory limit."""
+    """How to run workers: which pipeline, the per-file timeout, the memory limit, and after
+    how many files a worker is replaced by a fresh one."""
 
     model: str | None = None
     timeout: float | None = None
     max_memory_mb: int | None = None
+    files_per_worker: int = FILES_PER_WORKER
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,8 @@ class Outcome:
     error_message: str | None = None
     traceback: str | None = None
     peak_rss_kb: int | None = None
-    # The worker should not be trusted with another file (after a MemoryError, say).
+    worker_pid: int | None = field(default=None, compare=False)
+    # The worker ends after this file (after a MemoryError, say, or its quota of files).
     retire_worker: bool = field(default=False, compare=False)
 
 
@@ -125,7 +133,15 @@ def run_task(task: Task, nlp: Any) -> Outcome:
         pages = len(result.pages)
         codes = tuple(dict.fromkeys(w.code for w in result.warnings))
         del result
-        return Outcome("ok", _since(start), text, pages, codes, peak_rss_kb=_peak_rss_kb())
+        return Outcome(
+            "ok",
+            _since(start),
+            text,
+            pages,
+            codes,
+            peak_rss_kb=_peak_rss_kb(),
+            worker_pid=os.getpid(),
+        )
     except ExtractorError as e:
         return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem)
     except MemoryError:
@@ -146,6 +162,7 @@ def _failure(
         error_message=message,
         traceback=trace,
         peak_rss_kb=_peak_rss_kb(),
+        worker_pid=os.getpid(),
         retire_worker=retire,
     )
 
@@ -224,7 +241,7 @@ def worker_main(argv: list[str]) -> None:
         conn.send(("fatal", "WorkerStartError", "out of memory loading the pipeline"))
         return
     conn.send(("ready", os.getpid()))
-    while True:
+    for done in itertools.count(1):
         try:
             task = conn.recv()
         except EOFError:
@@ -232,6 +249,8 @@ def worker_main(argv: list[str]) -> None:
         if task is None:
             return
         outcome = run_task(task, nlp)
+        if done >= config.files_per_worker:
+            outcome = dataclasses.replace(outcome, retire_worker=True)
         conn.send(outcome)
         if outcome.retire_worker:
             return

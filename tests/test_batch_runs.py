@@ -396,3 +396,16 @@ def test_a_missing_spacy_pipeline_stops_the_batch_at_once(tmp_path: Path) -> Non
     assert result.stderr.startswith("Error: cannot load spaCy pipeline 'no_such_model'")
     assert manifest_lines(tmp_path / "out") == []
     assert worker_processes() == []
+
+
+def test_workers_are_replaced_after_their_quota_of_files(tmp_path: Path) -> None:
+    from extractor.workers import LocalExecutor, Task, WorkerConfig
+
+    paths = [make_pdf(tmp_path / f"doc{n}.pdf", pages=1) for n in range(5)]
+    executor = LocalExecutor(1, WorkerConfig(files_per_worker=2))
+    results = dict(executor.map_unordered((p.name, Task(str(p))) for p in paths))
+    assert [results[p.name].status for p in paths] == ["ok"] * 5
+    pids = [results[p.name].worker_pid for p in paths]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+    assert len(set(pids)) == 3
+    assert worker_processes() == []
