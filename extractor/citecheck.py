@@ -184,7 +184,7 @@ def _supported_words(text: str, floor: int, at: int, end: int) -> tuple[str, boo
     quote = _last_quote(sentence)
     if quote is not None:
         return quote[0], True
-    return sentence.strip().rstrip(",;:-").strip(), False
+    return sentence.strip().rstrip(",;:-.").strip(), False
 
 
 def _last_quote(text: str) -> tuple[str, int] | None:
@@ -256,11 +256,13 @@ class CitationChecker:
     def check(self, citation: PageCitation) -> CitationCheck:
         """Whether the words `citation` supports are on its pages, on others, or nowhere."""
         cited = {label.lower() for label in citation.labels}
-        if citation.quoted:
-            found = self._quote_pages(citation.text)
-            ok = bool(found & cited)
-        else:
-            found, ok = self._clause_pages(citation.text, cited)
+        found = self._quote_pages(citation.text) if citation.quoted else set()
+        ok = bool(found & cited)
+        if not ok:
+            # A clause; or a quote broken by what the PDF puts between its parts (notes at
+            # a page foot, a running header), which is then looked for as a clause is.
+            clause_found, ok = self._clause_pages(citation.text, cited)
+            found = found | clause_found if ok else (found or clause_found)
         found_labels = tuple(
             page.label for page in self.pages if page.label and page.label.lower() in found
         )
@@ -290,7 +292,9 @@ class CitationChecker:
             for candidate in candidates:
                 joined = coverage(candidate, here + there)
                 if joined >= CLAUSE_MIN_COVERAGE and coverage(candidate, here) > 0:
-                    return found, True
+                    following = self.pages[position + 1].label
+                    spread = {page.label.lower(), *([following.lower()] if following else [])}
+                    return found | spread, True
         return found, False
 
 

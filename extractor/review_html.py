@@ -180,7 +180,7 @@ def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
     text = page.text if page is not None else None
     span = item.char_span
     if text is not None and text[span.start : span.end] == item.quote:
-        start, end = max(0, span.start - CONTEXT_CHARS), min(len(text), span.end + CONTEXT_CHARS)
+        start, end = _context_window(text, span.start, span.end)
         yield (
             '<div class="context">'
             + ("..." if start > 0 else "")
@@ -206,6 +206,18 @@ def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
     )
     yield from _decision(item)
     yield "</article>"
+
+
+def _context_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """About CONTEXT_CHARS on each side of text[start:end], cut at white space."""
+    before, after = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    if before > 0:
+        space = text.find(" ", before, start)
+        before = space + 1 if space != -1 else before
+    if after < len(text):
+        space = text.rfind(" ", end, after)
+        after = space if space != -1 else after
+    return before, after
 
 
 def _title(item: Item) -> str:
