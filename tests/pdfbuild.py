@@ -9,12 +9,13 @@ test wrote every word, it knows exactly what a reader would find on each page.
 What it can make, and how:
 
 - printed page numbers: `Page(number="3")` fills `{number}` in the document's `header` /
-  `footer` templates; a page with `number=None` prints the template without it (a template
-  that is nothing but `{number}` then prints nothing). `Page(running=False)` prints no
-  header or footer at all (a cover, an image-only page).
+  `footer` templates (`"\\n"` in a template makes several lines); a page with
+  `number=None` prints the template without it, leaving out a line that would be empty
+  (a bare `"{number}"`). `Page(running=False)` prints no header or footer at all (a
+  cover, an image-only page).
 - a pamphlet whose printed numbers run two behind the physical index: a cover and a front
   matter page without numbers, then pages numbered "1", "2", ...
-- running headers and footers: `Document(header="Local by Social", footer="{number}")`.
+- running headers and footers: `Document(header="Local by Social", footer="NESTA\\n{number}")`.
 - a word hyphenated across a line end: write the break yourself, `"a pro-\\ngramme"`
   (`"\\n"` in any paragraph text forces a line break; other breaks wrap at the margin).
 - ligatures: write the ligature character itself (`"\\ufb01nal"` for "final"); the bundled
@@ -216,12 +217,17 @@ def pdf_bytes(doc: Document) -> bytes:
     return _Builder(doc).build()
 
 
-def running_line(template: str | None, number: str | None) -> str | None:
-    """The header or footer line a page prints: the template with its number, or None."""
+def running_lines(template: str | None, number: str | None) -> list[str]:
+    """The header or footer lines a page prints: the template's lines with its number.
+
+    A line left empty (a bare "{number}" on an unnumbered page) is not printed.
+    """
     if template is None:
-        return None
-    line = " ".join(template.replace("{number}", number or "").split())
-    return line or None
+        return []
+    filled = (
+        " ".join(line.replace("{number}", number or "").split()) for line in template.split("\n")
+    )
+    return [line for line in filled if line]
 
 
 class _Builder:
@@ -269,7 +275,9 @@ class _Builder:
     def _page(self, index: int, page: Page) -> None:
         # Content-stream order is reading order for pypdf: header, body, notes, footer.
         if page.running:
-            self._running(running_line(self.doc.header, page.number), self.doc.margin / 2)
+            header = running_lines(self.doc.header, page.number)
+            height = self.doc.note_size * LEADING
+            self._running(header, self.doc.margin / 2 - height * len(header) / 2)
         self.pdf.set_xy(self.doc.margin, self.doc.margin)
         for block in page.blocks:
             self._block(block)
@@ -278,15 +286,17 @@ class _Builder:
         if body_end > notes_top + 0.01:
             raise LayoutError(f"page {index}: the content does not fit on the page")
         if page.running:
-            footer_y = self.doc.page_size[1] - self.doc.margin / 2 - self.doc.note_size
-            self._running(running_line(self.doc.footer, page.number), footer_y)
+            footer = running_lines(self.doc.footer, page.number)
+            height = self.doc.note_size * LEADING
+            self._running(footer, self.bottom + self.doc.margin / 2 - height * len(footer) / 2)
 
-    def _running(self, line: str | None, y: float) -> None:
-        if line is None:
-            return
+    def _running(self, lines: Sequence[str], top: float) -> None:
+        """Print header or footer lines, centred, from `top` down."""
         self.pdf.set_font(FONT_FAMILY, "", self.doc.note_size)
-        self.pdf.set_xy(self.doc.margin, y)
-        self.pdf.cell(self.width, self.doc.note_size * LEADING, line, align="C")
+        height = self.doc.note_size * LEADING
+        for number, line in enumerate(lines):
+            self.pdf.set_xy(self.doc.margin, top + number * height)
+            self.pdf.cell(self.width, height, line, align="C")
 
     def _block(self, block: Block) -> None:
         if isinstance(block, Heading):

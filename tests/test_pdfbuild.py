@@ -25,7 +25,7 @@ from tests.pdfbuild import (
     Table,
     build_pdf,
     pdf_bytes,
-    running_line,
+    running_lines,
 )
 
 
@@ -87,11 +87,30 @@ def test_running_header_and_footer_are_the_first_and_last_lines() -> None:
 
 
 @pytest.mark.parametrize(
-    ("template", "number", "line"),
-    [("{number}", None, None), ("Page {number}", None, "Page"), ("- {number} -", "3", "- 3 -")],
+    ("template", "number", "printed"),
+    [
+        (None, "1", []),
+        ("{number}", None, []),
+        ("Page {number}", None, ["Page"]),
+        ("- {number} -", "3", ["- 3 -"]),
+        ("NESTA\n{number}", "3", ["NESTA", "3"]),
+        ("NESTA\n{number}", None, ["NESTA"]),
+    ],
 )
-def test_running_line_templates(template: str, number: str | None, line: str | None) -> None:
-    assert running_line(template, number) == line
+def test_running_line_templates(
+    template: str | None, number: str | None, printed: list[str]
+) -> None:
+    assert running_lines(template, number) == printed
+
+
+def test_a_two_line_footer() -> None:
+    doc = Document(
+        footer="Local by Social\n{number}",
+        pages=[Page([Paragraph("Front.")]), Page([Paragraph("Body.")], number="1")],
+    )
+    reader = read(doc)
+    assert lines(reader, 1) == ["Front.", "Local by Social"]
+    assert lines(reader, 2) == ["Body.", "Local by Social", "1"]
 
 
 def test_a_forced_line_break_keeps_the_hyphen_at_the_line_end() -> None:
