@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _find_corpus() -> Path:
+    """$EXTRACTOR_CORPUS, else the nearest `shared/corpus` above the checkout.
+
+    A checkout sits beside `shared/`; a git worktree may sit a level deeper.
+    """
+    if os.environ.get("EXTRACTOR_CORPUS"):
+        return Path(os.environ["EXTRACTOR_CORPUS"])
+    for folder in ROOT.parents:
+        if (folder / "shared" / "corpus").is_dir():
+            return folder / "shared" / "corpus"
+    return ROOT.parent / "shared" / "corpus"
+
+
+CORPUS = _find_corpus()
 CORPUS_PDFS = CORPUS / "pdfs"
 CORPUS_GOLD = CORPUS / "gold"
 
