@@ -238,16 +238,18 @@ def test_unit_accuracy_is_over_matched_pairs(tmp_path: Path) -> None:
         {"page": 1, "amount": 0.27, "currency": "GBP", "unit": "transaction"},
         {"page": 2, "amount": 100, "currency": "GBP", "unit": None},
         {"page": 2, "amount": 50, "currency": "GBP", "unit": "year"},
+        {"page": 3, "amount": 1, "currency": "GBP", "unit": None},
     ]
     predicted = [
         cost(1, 7.81, unit="Contact"),  # agrees, folded
         cost(1, 0.27, unit="visit"),  # disagrees
         cost(2, 100, unit=None),  # null == null agrees
         cost(2, 51, unit="year"),  # unit right, but no match: not counted
+        cost(3, 1, unit=" "),  # blank is no unit: agrees with null
     ]
     scores = one(tmp_path, "cost_figures", gold_costs, predicted)
-    assert scores["matched"] == 3
-    assert scores["unit_accuracy"] == pytest.approx(2 / 3)
+    assert scores["matched"] == 4
+    assert scores["unit_accuracy"] == pytest.approx(3 / 4)
 
 
 def test_unit_accuracy_is_null_without_matches(tmp_path: Path) -> None:
@@ -301,6 +303,8 @@ def test_a_claim_matches_on_its_text_or_its_quote(tmp_path: Path) -> None:
     gold_claims = [{"page": 8, "contains": "call it personal media"}]
     by_quote = claim(8, "Personal media is its name.", quote="we call it personal media")
     assert one(tmp_path / "q", "claims", gold_claims, [by_quote])["matched"] == 1
+    by_text = claim(8, "We call it personal media.", quote="Personal media is its name.")
+    assert one(tmp_path / "t", "claims", gold_claims, [by_text])["matched"] == 1
     on_other_page = claim(7, "we call it personal media")
     assert one(tmp_path / "p", "claims", gold_claims, [on_other_page])["matched"] == 0
 
@@ -574,6 +578,27 @@ def test_cli_missing_gold_folder(tmp_path: Path) -> None:
     result = run("--gold", str(tmp_path / "nope"), "--pred", str(tmp_path / "pred"))
     assert result.exit_code == 4
     assert result.stderr == f"Error: {tmp_path / 'nope'}: no such directory\n"
+
+
+def test_cli_gold_folder_that_is_a_file(tmp_path: Path) -> None:
+    gold_file = write(tmp_path, "gold.json", gold())
+    (tmp_path / "pred").mkdir()
+    result = run("--gold", str(gold_file), "--pred", str(tmp_path / "pred"))
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: {gold_file}: is not a directory\n"
+
+
+def test_cli_report_that_cannot_be_written(tmp_path: Path) -> None:
+    write(tmp_path / "gold", "a.json", gold())
+    (tmp_path / "pred").mkdir()
+    (tmp_path / "report.json").mkdir()  # a directory where the report should go
+    result = run(
+        "--gold", str(tmp_path / "gold"), "--pred", str(tmp_path / "pred"),
+        "--json", str(tmp_path / "report.json"),
+    )  # fmt: skip
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"Error: {tmp_path / 'report.json'}: cannot be written: ")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_cli_gold_folder_without_gold_files(tmp_path: Path) -> None:
