@@ -21,6 +21,7 @@ from extractor.errors import (
     EXIT_INTERNAL,
     EXIT_INVALID_OUTPUT,
     ExtractorError,
+    InputFileError,
     NoTextLayerError,
 )
 
@@ -335,7 +336,6 @@ def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | N
 
 
 def _read_text(path: Path) -> str:
-    from extractor.errors import InputFileError
 
     if str(path) == "-":
         return sys.stdin.read()
@@ -409,6 +409,51 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
     href = pdf_href(extraction, json_file, target, pdf)
     write_text_atomic(target, render_review(extraction, href))
     click.echo(f"Wrote {target} ({sum(1 for _ in extraction.items())} items)", err=True)
+
+
+@cli.command()
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of gold annotation files (NAME.json, format in GOLD.md).",
+)
+@click.option(
+    "--pred",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extraction outputs (searched recursively).",
+)
+@click.option(
+    "--json", "report_path", type=click.Path(path_type=Path), help="Also write the report here."
+)
+@click.option("--per-document", is_flag=True, help="Print one line of scores per document.")
+@handle_errors
+def evaluate(gold: Path, pred: Path, report_path: Path | None, per_document: bool) -> None:
+    """Score extraction outputs against gold annotations (micro-averaged, as in GOLD.md).
+
+    Pairs each gold file with the extraction of the same PDF (by sha256, else file name);
+    a gold file without one counts as a failed document.
+
+    \b
+    Example:
+      extractor evaluate --gold corpus/gold --pred out --json report.json
+    """
+    from extractor.evaluate import evaluate as run_evaluate
+    from extractor.evaluate import format_table
+    from extractor.output import write_text_atomic
+
+    report = run_evaluate(gold, pred)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(format_table(report, per_document=per_document), nl=False)
+    if report_path is not None:
+        text = report.to_json()
+        try:
+            write_text_atomic(report_path, text)
+        except OSError as e:
+            raise InputFileError(f"cannot be written: {e.strerror or e}", report_path) from e
+        click.echo(f"Wrote {report_path}", err=True)
 
 
 def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str | None:
