@@ -336,7 +336,6 @@ def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | N
 
 
 def _read_text(path: Path) -> str:
-
     if str(path) == "-":
         return sys.stdin.read()
     try:

@@ -199,3 +199,39 @@ def page_ref(extraction: Extraction, index: int) -> PageRef:
     """The reference to page `index` of `extraction`, with its label."""
     page = extraction.pages[index - 1]
     return PageRef(page.index, page.label)
+
+
+# Text a hostile PDF could carry: markup that would run script if it reached a page raw.
+HOSTILE_TEXT = (
+    "Councils <script>window.pwned = 1; alert(1)</script> say "
+    '<img src=x onerror="window.pwned = 2; alert(2)"> and </textarea>'
+    '<svg onload="window.pwned = 3"> too.'
+)
+
+
+def build_hostile_pdf(path: Path) -> Path:
+    """A small pamphlet (printed pages 8 and 9) whose text is HTML that would run script."""
+    from tests.pdfbuild import Document, Page, Paragraph, build_pdf
+
+    doc = Document(
+        header="Local by Social",
+        footer="{number}",
+        pages=[
+            Page([Paragraph("An ordinary page about councils and their residents.")], number="8"),
+            Page([Paragraph(HOSTILE_TEXT), Paragraph("The rest is plain.")], number="9"),
+        ],
+    )
+    return build_pdf(doc, path)
+
+
+def claim_on(extraction: Extraction, pdf: Path, needle: str) -> Extraction:
+    """`extraction` with one claim: the text from `needle` to the end of its line."""
+    for page in load_pages(pdf):
+        at = page.text.find(needle)
+        if at != -1:
+            end = page.text.find("\n", at)
+            claim = _claim(page, at, len(page.text) if end == -1 else end)
+            result = dataclasses.replace(extraction, claims=(*extraction.claims, claim))
+            validate(result.to_dict())
+            return result
+    raise AssertionError(f"{needle!r} is on no page of {pdf}")

@@ -87,6 +87,32 @@ def test_every_hyphenated_line_break_of_a_real_report_is_found(
             assert found_on.index in [h.index for h in find_phrase(document, phrase)], phrase
 
 
+def test_a_built_pdf_with_hyphenated_breaks_and_printed_numbers(tmp_path: Path) -> None:
+    """Physical pages 2 and 3 print 1 and 2; phrases broken at line ends are found."""
+    from tests.pdfbuild import Document, Page, Paragraph, build_pdf
+
+    doc = Document(
+        header="Local by Social",
+        footer="{number}",
+        pages=[
+            Page([Paragraph("A pamphlet about councils")], running=False),
+            Page([Paragraph("A face-to-\nface contact costs several pounds.")], number="1"),
+            Page([Paragraph("The council ran a pro-\ngramme of \ufb01eld visits.")], number="2"),
+        ],
+    )
+    pdf = build_pdf(doc, tmp_path / "pamphlet.pdf")
+    for phrase, index, label in [
+        ("face to face contact costs", 2, "1"),
+        ("a face-to-face contact", 2, "1"),
+        ("ran a programme of field visits", 3, "2"),
+        ("a pro-gramme of FIELD visits", 3, "2"),
+    ]:
+        result = CliRunner().invoke(cli, ["find", str(pdf), phrase, "--json"])
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.stdout)
+        assert [(r["index"], r["label"], r["score"]) for r in rows] == [(index, label, 1.0)]
+
+
 def test_cli_json_lists_pages_with_index_label_score_and_context(tmp_path: Path) -> None:
     gao_text = load_pages(GAO)
     line = next(ln for p in gao_text if p.label == "9" for ln in p.text.split("\n") if len(ln) > 40)

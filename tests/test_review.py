@@ -17,17 +17,15 @@ from extractor.review_html import render_review
 from extractor.schema import validation_error
 from tests.reviewdata import (
     GAO,
+    HOSTILE_TEXT,
     real_extraction,
     synthetic_extraction,
     with_items,
     write_extraction,
 )
 
-# Text a hostile PDF could carry: markup that would run script if it reached the page raw.
-HOSTILE = (
-    "Councils say <script>alert(1)</script> and <img src=x onerror=alert(2)> "
-    '"><svg onload=alert(3)> </textarea></script><b>bold</b> & more'
-)
+# Extra markup for the page text, beyond what a built PDF carries.
+HOSTILE = HOSTILE_TEXT + ' "><svg onload=alert(3)> </script><b>bold</b> & more'
 
 
 def run(*args: str | Path) -> Result:
@@ -95,8 +93,8 @@ def test_hostile_page_text_is_escaped(gao: Extraction) -> None:
     assert [t for t, _ in tags].count("script") == 1  # the page's own
     assert not [t for t, _ in tags if t in ("img", "svg", "b")]
     assert not [attrs for _, attrs in tags if any(k.startswith("on") for k in attrs)]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;script&gt;window.pwned = 1; alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;window.pwned = 2; alert(2)&quot;&gt;" in page
 
 
 def test_hostile_file_name_and_pdf_link_are_escaped(gao: Extraction) -> None:

@@ -22,8 +22,9 @@ from extractor.model import Extraction
 from extractor.schema import validation_error
 from tests.reviewdata import (
     GAO,
+    build_hostile_pdf,
+    claim_on,
     real_extraction,
-    synthetic_extraction,
     with_items,
     write_extraction,
 )
@@ -94,15 +95,15 @@ def gao() -> Extraction:
     return with_items(real_extraction(GAO), load_pages(GAO))
 
 
-def open_page(browser: Any, extraction: Extraction, folder: Path) -> Path:
-    """Write the extraction and its review page into `folder` and load the page."""
-    path = write_extraction(extraction, folder / "out.json", GAO)
+def open_page(browser: Any, extraction: Extraction, folder: Path, pdf: Path = GAO) -> Path:
+    """Write the extraction and its review page into `folder`, load the page, return it."""
+    path = write_extraction(extraction, folder / "out.json", pdf)
     html = folder / "review.html"
     result = CliRunner().invoke(cli, ["review", str(path), "-o", str(html)])
     assert result.exit_code == 0, result.output
     browser.get(html.as_uri())
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
-    return path
+    return html
 
 
 def wait_for(condition: Any, seconds: float = WAIT_SECONDS) -> Any:
@@ -162,7 +163,8 @@ def test_filters_by_type_page_and_decision(browser: Any, gao: Extraction, tmp_pa
 def test_a_decision_round_trips_through_apply(
     browser: Any, gao: Extraction, tmp_path: Path, downloads: Path
 ) -> None:
-    path = open_page(browser, gao, tmp_path)
+    open_page(browser, gao, tmp_path)
+    path = tmp_path / "out.json"
     browser.execute_script("window.localStorage.clear()")
     browser.refresh()
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
@@ -217,20 +219,22 @@ def test_a_decision_round_trips_through_apply(
 
 
 def test_hostile_pdf_text_shows_as_text_and_runs_nothing(
-    browser: Any, gao: Extraction, tmp_path: Path
+    browser: Any, tmp_path: Path, nlp: Any
 ) -> None:
-    payload = (
-        "Councils <script>window.pwned = 1; alert(1)</script> and "
-        '<img src=x onerror="window.pwned = 2; alert(2)"> say '
-        '</textarea><svg onload="window.pwned = 3">'
-    )
-    hostile = synthetic_extraction(gao, [("8", payload), ("9", "Plain text.")])
-    open_page(browser, hostile, tmp_path)
-    assert browser.execute_script("return typeof window.pwned") == "undefined"
-    assert browser.find_elements("css selector", "main script, main img, main svg") == []
-    quote = browser.find_element("css selector", "blockquote.quote")
-    assert quote.text == payload
     from selenium.common.exceptions import NoAlertPresentException
 
+    from extractor.extract import extract
+
+    pdf = build_hostile_pdf(tmp_path / "hostile.pdf")
+    extraction = claim_on(extract(pdf, nlp=nlp), pdf, "Councils <script>")
+    (claim,) = [c for c in extraction.claims if "<script>" in c.quote]
+    assert claim.page.label == "9"
+    html = open_page(browser, extraction, tmp_path, pdf)
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    assert browser.find_elements("css selector", "main script, main img, main svg") == []
+    card = browser.find_element("css selector", f'article[data-id="{claim.id}"]')
+    assert card.find_element("css selector", "blockquote.quote").text == claim.quote
+    assert "<script>window.pwned = 1" in card.find_element("css selector", "mark").text
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
+    assert "&lt;script&gt;" in html.read_text(encoding="utf-8")

@@ -18,6 +18,8 @@ from tests.conftest import CORPUS_PDFS, SAMPLES, require_corpus
 from tests.reviewdata import (
     GAO,
     HMRC,
+    build_hostile_pdf,
+    claim_on,
     page_ref,
     real_extraction,
     reviewed_extraction,
@@ -184,3 +186,23 @@ def test_an_encrypted_pdf_needs_its_password(tmp_path: Path, nlp: object) -> Non
     assert "pass --password" in result.stderr
     result = run("verify", path, "--password", "test")
     assert result.exit_code == 0, result.output
+
+
+def test_a_built_pamphlet_with_a_claim_on_its_printed_page_verifies(
+    tmp_path: Path, nlp: object
+) -> None:
+    from extractor.extract import extract
+
+    pdf = build_hostile_pdf(tmp_path / "pamphlet.pdf")
+    extraction = claim_on(extract(pdf, nlp=nlp), pdf, "Councils <script>")
+    assert [(c.page.index, c.page.label) for c in extraction.claims][-1] == (2, "9")
+    path = write_extraction(extraction, tmp_path / "pamphlet.json")
+    assert run("verify", path).exit_code == 0
+    claim = extraction.claims[-1]
+    wrong = dataclasses.replace(claim, page=page_ref(extraction, 1))
+    tampered = dataclasses.replace(extraction, claims=(*extraction.claims[:-1], wrong))
+    result = run("verify", write_extraction(tampered, tmp_path / "t.json"))
+    assert result.exit_code == EXIT_CHECK_FAILED
+    assert f"the quote is at {claim.char_span.start}-{claim.char_span.end} of page 2" in (
+        result.stdout
+    )
