@@ -44,13 +44,8 @@ SHOWN_CHARS = 80
 
 Item = Example | Claim | CostFigure | Citation
 ItemT = TypeVar("ItemT", Example, Claim, CostFigure, Citation)
-# The JSON arrays that hold items, in output order, and the name of one of their items.
-ITEM_ARRAYS = (
-    ("examples", "example"),
-    ("claims", "claim"),
-    ("cost_figures", "cost figure"),
-    ("citations", "citation"),
-)
+# The JSON arrays that hold items, in output order.
+ITEM_ARRAYS = ("examples", "claims", "cost_figures", "citations")
 
 
 def read_json(path: str | Path) -> Any:
@@ -183,7 +178,7 @@ def verify_extraction(
 
 
 def _items(extraction: Extraction) -> Iterator[tuple[str, int, Item]]:
-    for array, _name in ITEM_ARRAYS:
+    for array in ITEM_ARRAYS:
         items: Sequence[Item] = getattr(extraction, array)
         for k, item in enumerate(items):
             yield array, k, item
