@@ -18,8 +18,9 @@ EXIT_CORRUPT_PDF = 5
 EXIT_ENCRYPTED = 6
 EXIT_NO_TEXT = 7
 EXIT_NO_MODEL = 8
-EXIT_BATCH_FAILURES = 9  # a batch ran to the end, but some files failed or timed out
-EXIT_CLUSTER = 10  # batch: Dask is not installed, or its scheduler cannot be reached
+EXIT_CHECK_FAILED = 9  # verify / check-citations: some quote, page or citation does not hold
+EXIT_BATCH_FAILURES = 10  # a batch ran to the end, but some files failed or timed out
+EXIT_CLUSTER = 11  # batch: Dask is not installed, or its scheduler cannot be reached
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 

@@ -264,3 +264,16 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["batch", str(tmp_path / "a.pdf"), "-o", str(out)])
     assert result.exit_code == 4
     assert result.stderr.strip() == f"Error: {out}: another batch is writing to this folder"
+
+
+def test_schema_names_every_shipped_schema_and_refuses_others() -> None:
+    from extractor.schema import schema_names
+
+    assert {"extraction", "manifest"} <= set(schema_names())
+    for name, file in schema_names().items():
+        result = CliRunner().invoke(cli, ["schema", "--name", name])
+        assert result.exit_code == 0
+        assert json.loads(result.output)["$schema"].startswith("https://json-schema.org/"), file
+    bad = CliRunner().invoke(cli, ["schema", "--name", "nope"])
+    assert bad.exit_code == 2
+    assert f"choose from {', '.join(schema_names())}" in bad.stderr
