@@ -34,7 +34,7 @@ from typing import IO, Any, Literal, Protocol
 from extractor._version import __version__
 from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, BatchBusyError, InputFileError
 from extractor.output import write_text_atomic
-from extractor.pdf import file_sha256
+from extractor.pdf import check_input_file, file_sha256
 from extractor.schema import MANIFEST_SCHEMA, validate
 from extractor.workers import DaskExecutor, LocalExecutor, Outcome, Task, WorkerConfig
 
@@ -453,14 +453,10 @@ def usable_cpus() -> int:
 
 
 def _sha256(path: str) -> str:
+    file = Path(path)
+    check_input_file(file)  # InputFileError if missing, a folder, unreadable or empty
     try:
-        if os.path.isdir(path):
-            raise InputFileError("is a directory", path)
-        return file_sha256(Path(path))
-    except FileNotFoundError as e:
-        raise InputFileError("no such file or folder", path) from e
-    except PermissionError as e:
-        raise InputFileError("cannot be read: permission denied", path) from e
+        return file_sha256(file)
     except OSError as e:
         raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-
 from tests.conftest import CORPUS_PDFS
+from tests.pdfbuild import Document, Page, Paragraph, build_pdf
 
 # Sentences for filler pages; pages get different ones, since clean-up takes lines that
 # recur on many pages (numbers aside) for running headers and drops them.
@@ -27,26 +25,18 @@ FILLER = (
 
 def make_pdf(path: Path, pages: int | list[str] = 2) -> Path:
     """Write a small PDF: one page per text given (or `pages` pages of filler), each with
-    its number in the footer."""
+    its number in the footer. The bytes are the same every time (tests/pdfbuild.py)."""
     if isinstance(pages, int):
         pages = [
             " ".join(FILLER[(number + k) % len(FILLER)] for k in range(3))
             + f"\nThis is page {number} of {path.stem}."
             for number in range(1, pages + 1)
         ]
-    pdf = FPDF()
-    # A fixed date: the same bytes every time, so outputs of two runs can be compared.
-    pdf.set_creation_date(dt.datetime(2010, 4, 1, tzinfo=dt.timezone.utc))
-    pdf.set_auto_page_break(False)
-    pdf.set_font("Helvetica", size=11)
-    for number, text in enumerate(pages, start=1):
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-        pdf.set_y(-15)
-        pdf.cell(0, 10, str(number), align="C")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    document = Document(
+        footer="{number}",
+        pages=[Page([Paragraph(text)], number=str(n)) for n, text in enumerate(pages, 1)],
+    )
+    return build_pdf(document, path)
 
 
 def copy_corpus(names: list[str], folder: Path) -> list[Path]:
