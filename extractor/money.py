@@ -166,7 +166,9 @@ def _patterns() -> _Patterns:
         )
     """
     connectors = lex.section("range", "connectors")
-    connector = "|".join(r"\s?-\s?" if c == "-" else rf"\s+{re.escape(c)}\s+" for c in connectors)
+    connector = "|".join(
+        r"\s?[-–—]\s?" if c == "-" else rf"\s+{re.escape(c)}\s+" for c in connectors
+    )
     qualifiers = _alternatives(lex.section("qualifiers", "before"))
     after = _alternatives(lex.section("qualifiers", "after"))
     leads = _alternatives(lex.section("range", "leads"))
@@ -183,7 +185,7 @@ def _patterns() -> _Patterns:
         ),
         between_atoms=re.compile(rf"(?P<conn>{connector})"),
         qualifier_before=re.compile(rf"(?<![\w])(?P<q>(?i:{qualifiers}))\s*$"),
-        qualifier_after=re.compile(rf"\s+(?P<q>(?i:{after}))(?![\w])"),
+        qualifier_after=re.compile(rf"(?:\s+|(?=\+))(?P<q>(?i:{after}))(?![\w])"),
         lead_before=re.compile(
             rf"(?<![\w])(?P<lead>(?i:{leads}))\s+(?:(?P<q>(?i:{qualifiers}))\s+)?$"
         ),
@@ -319,6 +321,17 @@ def _atom(match: re.Match[str], text: str, dollar: str, suffix_dollar: str) -> _
     )
 
 
+def _weighs(text: str, atom: _Atom, currency_word: str) -> bool:
+    """True for pounds of weight: "2 million pounds of mercury", "pounds per square inch"."""
+    cur = lexicon().section("currency")
+    if currency_word.lower() not in cur["weight_words"]:
+        return False
+    after = re.match(r"\s*(/|[A-Za-z]+)\s*([\w']*)", text[atom.end : atom.end + 40])
+    if not after or after.group(1).lower() not in cur["weight_after"]:
+        return False
+    return after.group(1).lower() != "of" or after.group(2).lower() not in cur["money_nouns"]
+
+
 def _change_before(text: str, position: int) -> bool:
     """True when a word of change ("increased", "fell") comes shortly before `position`.
 
@@ -436,7 +449,8 @@ def _find_atoms(text: str, dollar: str, suffix_dollar: str) -> list[_Atom]:
     atoms = []
     for match in _patterns().atom.finditer(text):
         atom = _atom(match, text, dollar, suffix_dollar)
-        if atom is not None:
+        word = match.group("s_word") or match.group("w_cur")
+        if atom is not None and not (word and _weighs(text, atom, word)):
             atoms.append(atom)
     return atoms
 
@@ -533,6 +547,11 @@ def _money(text: str, low: _Atom, high: _Atom | None) -> Money:
 def _round(value: float) -> float:
     """Remove float noise (0.07 not 0.07000000000000001) without losing real precision."""
     return float(f"{value:.10g}")
+
+
+def candidate_spans(text: str) -> list[tuple[int, int]]:
+    """Where the rules see something money-shaped, kept or not (a year, a weight...)."""
+    return [match.span() for match in _patterns().atom.finditer(text)]
 
 
 def parse_money(text: str, dollar: str = "USD", suffix_dollar: str = "CAD") -> Money | None:

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CostFigure, CostKind
-from extractor.money import Money, find_money, lexicon, parse_money
+from extractor.money import Money, candidate_spans, find_money, lexicon, parse_money
 from extractor.pages import item_id, locate
 
 if TYPE_CHECKING:
@@ -154,21 +154,14 @@ class CostFinder:
         found = find_money(doc.text, self.dollar, self.suffix_dollar)
         if not (self.use_entities and doc.has_annotation("ENT_IOB")):
             return found
-        weights = lexicon().section("currency", "weight_words")
-        quantities = [e for e in doc.ents if e.label_ == "QUANTITY"]
-        found = [
-            m
-            for m in found
-            if not (
-                m.words_currency
-                and doc.text[m.start : m.end].split()[-1].lower() in weights
-                and _overlaps_any(m.start, m.end, quantities)
-            )
-        ]
+        found = [m for m in found if not _weighed(doc, m)]
+        # A MONEY entity where the rules saw nothing money-shaped at all: the tokens
+        # found what the characters did not (text glued to a word, say).
+        seen = [*candidate_spans(doc.text), *((m.start, m.end) for m in found)]
         extra = []
         for ent in doc.ents:
             if ent.label_ != "MONEY" or any(
-                m.start < ent.end_char and ent.start_char < m.end for m in found
+                start < ent.end_char and ent.start_char < end for start, end in seen
             ):
                 continue
             money = parse_money(ent.text, self.dollar, self.suffix_dollar)
@@ -177,8 +170,27 @@ class CostFinder:
         return sorted(found + extra, key=lambda m: m.start)
 
 
-def _overlaps_any(start: int, end: int, spans: Iterable[Span]) -> bool:
-    return any(s.start_char < end and start < s.end_char for s in spans)
+def _weighed(doc: Doc, money: Money) -> bool:
+    """True for "pounds" the model calls a QUANTITY ("the baby weighed 7 pounds"), unless
+    the sentence speaks of money ("half a million pounds was spent")."""
+    weights = lexicon().section("currency", "weight_words")
+    if not money.words_currency or doc.text[money.start : money.end].split()[-1].lower() not in (
+        weights
+    ):
+        return False
+    quantity = next(
+        (e for e in doc.ents if e.label_ == "QUANTITY" and _overlaps(e, money.start, money.end)),
+        None,
+    )
+    if quantity is None:
+        return False
+    cues = _kind_cues()
+    sentence = quantity.sent if doc.has_annotation("SENT_START") else quantity
+    return not any(t.lower_ in cues or t.lemma_.lower() in cues for t in sentence)
+
+
+def _overlaps(span: Span, start: int, end: int) -> bool:
+    return span.start_char < end and start < span.end_char
 
 
 def _shifted(money: Money, offset: int) -> Money:
@@ -295,6 +307,7 @@ def _unit_patterns() -> _UnitPatterns:
               | (?P<percent>per\s*cent)\b
               | (?P<slash>/\s?)(?=\w)
               | (?P<per>per|for\s+each|for\s+every|each|every)\s+(?:single\s+)?(?=\w)
+              | -(?P<hyphen>per)-(?=\w)
               | an?\s+(?P<aunit>{a_units})\b(?!\s+(?:{not_after})\b)
               | in\s+the\s+(?P<inthe>pound|dollar|euro)\b
               | (?P<each>each)\b
@@ -350,9 +363,8 @@ def _unit_phrase(view: _DocView, char: int, first_word_only: bool) -> tuple[str,
     modifiers = set(lexicon().section("units", "modifiers"))
     words = _word_groups(view, view.token_at(char))
     number: str | None = None
-    if words and (
-        words[0][0].replace(",", "").isdigit() or (words[0][1] == "NUM" and words[0][0].isalpha())
-    ):
+    number_words = set(lexicon().section("number_scales"))
+    if words and (words[0][0].replace(",", "").isdigit() or words[0][0].lower() in number_words):
         number = words[0][0]
         words = words[1:]
     phrase: list[tuple[str, str, int]] = []
@@ -484,9 +496,14 @@ def _unit_from_parse(view: _DocView, root: Token) -> str | None:
                 if unit:
                     return unit
             if child.dep_ in ("nsubj", "nsubjpass") and node.pos_ in ("VERB", "AUX"):
+                # "The annual cost ... is £5", "The cost per transaction via the web is £0.32"
                 for grandchild in child.children:
                     if grandchild.dep_ == "amod" and grandchild.text.lower() in periods:
                         return periods[grandchild.text.lower()]
+                    if grandchild.dep_ == "prep" and grandchild.lower_ == "per":
+                        unit = _quantified_object(grandchild, require_det=False)
+                        if unit:
+                            return unit
     return None
 
 
@@ -548,7 +565,13 @@ def _subject(view: _DocView, root: Token, quote: tuple[int, int]) -> str | None:
     subject = _parsed_subject(view, root, quote)
     if subject is None or re.search(r"[$£€¥]|\d", subject):
         return None
-    return subject
+    # "a face-to-face contact costs" when the tagger took "costs" for a noun.
+    words = subject.split()
+    while len(words) > 1 and words[-1].lower() in ("cost", "costs"):
+        words.pop()
+    while len(words) > 1 and words[0].lower() in ("a", "an", "the"):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _parsed_subject(view: _DocView, root: Token, quote: tuple[int, int]) -> str | None:
@@ -570,7 +593,16 @@ def _parsed_subject(view: _DocView, root: Token, quote: tuple[int, int]) -> str 
     if root.dep_ == "pobj" and head.lower_ in ("of", "for", "at") and head.head.pos_ in NOUN_TAGS:
         noun = head.head
         if noun.lower_ in cues:
-            inner = _prepositional_object(noun, exclude=head)
+            # "a budget of $3 billion for road repairs": what the budget is for.
+            inner = (
+                _prepositional_object(root)
+                or _prepositional_object(noun, exclude=head)
+                or (
+                    _prepositional_object(noun.head, after=root.i)
+                    if noun.head.pos_ in ("VERB", "AUX")
+                    else None
+                )
+            )
             return _noun_phrase(inner, quote) if inner is not None else _noun_phrase(noun, quote)
         return _noun_phrase(noun, quote)
     if target := _prepositional_object(root):
@@ -609,7 +641,7 @@ def _prepositional_object(
 
 def _noun_phrase(noun: Token | None, quote: tuple[int, int], drop_head: bool = False) -> str | None:
     """The noun with its modifiers to the left, without determiners or the figure itself."""
-    if noun is None:
+    if noun is None or noun.pos_ == "PRON":
         return None
     last = noun.i - 1 if drop_head else noun.i
     tokens = [t for t in noun.subtree if t.i <= last and not (quote[0] <= t.idx < quote[1])]
@@ -700,17 +732,16 @@ def collect_cost_figures(page_docs: Sequence[PageDoc]) -> list[CostFigure]:
     for position, page_doc in enumerate(page_docs):
         page = page_doc.page
         following = page_docs[position + 1] if position + 1 < len(page_docs) else None
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for span in page_doc.doc.spans.get(SPANS_KEY, []):
             value: CostValue | None = span._.get(EXTENSION)
             if value is None:
                 continue
-            context = page.text[
-                max(0, value.start - DUPLICATE_CONTEXT_CHARS) : value.end + DUPLICATE_CONTEXT_CHARS
-            ]
-            if context in seen:
-                continue
-            seen.add(context)
+            window = max(0, value.start - DUPLICATE_CONTEXT_CHARS)
+            context = page.text[window : value.end + DUPLICATE_CONTEXT_CHARS]
+            if context in seen and seen[context] + len(context) <= window:
+                continue  # the same passage, drawn again further down the page
+            seen.setdefault(context, window)
             unit = value.unit
             if (
                 unit is None
