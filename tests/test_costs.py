@@ -109,6 +109,8 @@ CASES: list[tuple[str, list[Fig]]] = [
     ("The fund holds ¥500 million.", [Fig(5e8, None, "JPY", None)]),
     ("India spent ₹2,000 crore on roads.", [Fig(2e10, None, "INR", None)]),
     ("Debt reached $1.5 trillion.", [Fig(1.5e12, None, "USD", None)]),
+    ("It cost $US2.5 million.", [Fig(2.5e6, None, "USD", None)]),
+    ("Revenue of £1m+ is expected.", [Fig(1e6, None, "GBP", None)]),
     # Negative and accounting amounts.
     ("The balance was -£5,000 in March.", [Fig(-5000, None, "GBP", None)]),
     ("Net position £(4,500)", [Fig(-4500, None, "GBP", None)]),
@@ -133,12 +135,14 @@ CASES: list[tuple[str, list[Fig]]] = [
     ("Reform would deliver £20 billion of annual savings.", [Fig(2e10, None, "GBP", "year")]),
     ("Care costs £900 per person per week.", [Fig(900, None, "GBP", "person")]),
     ("Fees of £2 per web transaction apply.", [Fig(2, None, "GBP", "transaction")]),
+    ("A 25p-per-minute call.", [Fig(0.25, None, "GBP", "minute")]),
     ("It costs £5m a year ago.", [Fig(5e6, None, "GBP", None)]),
     ("The rate fell 5 per cent to £12.", [Fig(12, None, "GBP", None)]),
     # Ranges.
     ("Bills fell by £20 - £45 per household.", [Fig(20, 45, "GBP", "household")]),
     ("Costs of £5-10 per head were reported.", [Fig(5, 10, "GBP", "head")]),
     ("A budget of $1 to $2 billion.", [Fig(1e9, 2e9, "USD", None)]),
+    ("Councils spend £1bn–£1.5bn on it.", [Fig(1e9, 1.5e9, "GBP", None)]),
     ("Estimates range from $5 to 10 million.", [Fig(5e6, 1e7, "USD", None)]),
     (
         "Costs fell from about 4.5 to 5.5 cents per kilowatt-hour.",
@@ -213,11 +217,12 @@ def test_things_that_are_not_money_give_no_figure(any_nlp: Language, text: str) 
         ("Congress approved a budget of $3 billion for road repairs.", "road repairs"),
         ("The council will invest £36 billion in local roads.", "local roads"),
         ("Gasoline prices exceeded $3 per gallon.", "Gasoline prices"),
+        ("It cost $3 billion.", None),
         ("The government offers a £2 bus fare.", "bus fare"),
         ("The cost of the new website was £50,000.", "new website"),
     ],
 )
-def test_subject_comes_from_the_parse(nlp: Language, text: str, subject: str) -> None:
+def test_subject_comes_from_the_parse(nlp: Language, text: str, subject: str | None) -> None:
     (figure,) = figures(nlp, text)
     assert figure.subject == subject
 
@@ -233,6 +238,7 @@ def test_subject_comes_from_the_parse(nlp: Language, text: str, subject: str) ->
         ("Each visit costs £12 on average.", "average"),
         ("Staff earn £35,000 or more.", "at least"),
         ("Prices reached nearly $70 per barrel.", "nearly"),
+        ("Revenue of £1m+ is expected.", "at least"),
         ("The council spent £3m.", None),
     ],
 )
@@ -260,6 +266,16 @@ def test_qualifier(any_nlp: Language, text: str, qualifier: str | None) -> None:
 def test_kind(nlp: Language, text: str, kind: str) -> None:
     (figure,) = figures(nlp, text)
     assert figure.kind == kind
+
+
+def test_qualifier_named_in_the_subject(nlp: Language) -> None:
+    (figure,) = figures(nlp, "The FAA estimates the average total cost per operator to be $7,650.")
+    assert (figure.qualifier, figure.unit, figure.kind) == ("average", "operator", "cost")
+
+
+def test_unit_named_in_the_subject(nlp: Language) -> None:
+    (figure,) = figures(nlp, "The cost per transaction via the web is £0.32.")
+    assert figure.unit == "transaction"
 
 
 def test_each_takes_its_unit_from_the_subject(nlp: Language) -> None:

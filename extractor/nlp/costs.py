@@ -144,8 +144,10 @@ class CostFinder:
 
     def values(self, doc: Doc) -> list[CostValue]:
         """The parsed value of every money amount in `doc`, in text order."""
-        view = _DocView(doc)
         found = self.find(doc)
+        if not found:
+            return []
+        view = _DocView(doc)
         limits = [m.lead_start for m in found[1:]] + [len(doc.text)] if found else []
         return [_value(view, money, limit) for money, limit in zip(found, limits, strict=True)]
 
@@ -154,12 +156,15 @@ class CostFinder:
         found = find_money(doc.text, self.dollar, self.suffix_dollar)
         if not (self.use_entities and doc.has_annotation("ENT_IOB")):
             return found
-        found = [m for m in found if not _weighed(doc, m)]
+        ents = [e for e in doc.ents if e.label_ in ("MONEY", "QUANTITY")]
+        quantities = [e for e in ents if e.label_ == "QUANTITY"]
+        if quantities:
+            found = [m for m in found if not _weighed(doc, m, quantities)]
         # A MONEY entity where the rules saw nothing money-shaped at all: the tokens
         # found what the characters did not (text glued to a word, say).
         seen = [*candidate_spans(doc.text), *((m.start, m.end) for m in found)]
         extra = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ != "MONEY" or any(
                 start < ent.end_char and ent.start_char < end for start, end in seen
             ):
@@ -170,7 +175,7 @@ class CostFinder:
         return sorted(found + extra, key=lambda m: m.start)
 
 
-def _weighed(doc: Doc, money: Money) -> bool:
+def _weighed(doc: Doc, money: Money, quantities: Sequence[Span]) -> bool:
     """True for "pounds" the model calls a QUANTITY ("the baby weighed 7 pounds"), unless
     the sentence speaks of money ("half a million pounds was spent")."""
     weights = lexicon().section("currency", "weight_words")
@@ -178,10 +183,7 @@ def _weighed(doc: Doc, money: Money) -> bool:
         weights
     ):
         return False
-    quantity = next(
-        (e for e in doc.ents if e.label_ == "QUANTITY" and _overlaps(e, money.start, money.end)),
-        None,
-    )
+    quantity = next((e for e in quantities if _overlaps(e, money.start, money.end)), None)
     if quantity is None:
         return False
     cues = _kind_cues()
@@ -214,21 +216,23 @@ class _DocView:
         self.doc = doc
         self.text = doc.text
         self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t) for t in doc]
         self.tagged = doc.has_annotation("POS") or doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
 
     def token_at(self, char: int) -> int:
         """Index of the token that contains (or, in white space, follows) `char`."""
         i = bisect.bisect_right(self.starts, char) - 1
-        if i >= 0 and char >= self.starts[i] + len(self.doc[i]):
+        if i >= 0 and char >= self.ends[i]:
             i += 1
-        return max(0, min(i, len(self.doc) - 1))
+        return max(0, min(i, len(self.starts) - 1))
 
     def tokens(self, start: int, end: int) -> list[Token]:
         """The tokens that overlap text[start:end]."""
-        if not len(self.doc):
+        if not self.starts:
             return []
-        return list(self.doc[self.token_at(start) : self.token_at(max(start, end - 1)) + 1])
+        first, last = self.token_at(start), self.token_at(max(start, end - 1))
+        return [self.doc[i] for i in range(first, last + 1)]
 
 
 def _value(view: _DocView, money: Money, limit: int) -> CostValue:
@@ -245,6 +249,11 @@ def _value(view: _DocView, money: Money, limit: int) -> CostValue:
         )
     if unit == "each":
         unit = _singular(subject.split()[-1]) if subject else "each"
+    qualifier = money.qualifier
+    if qualifier is None and subject:
+        # "the average cost per operator is $7,650"
+        in_subject: dict[str, str] = lexicon().section("qualifiers", "in_subject")
+        qualifier = in_subject.get(subject.split()[0].lower())
     return CostValue(
         raw_start=money.start,
         raw_end=money.end,
@@ -255,7 +264,7 @@ def _value(view: _DocView, money: Money, limit: int) -> CostValue:
         currency=money.currency,
         unit=unit,
         subject=subject,
-        qualifier=money.qualifier,
+        qualifier=qualifier,
         kind=_kind(view, root, money),
     )
 
@@ -565,9 +574,10 @@ def _subject(view: _DocView, root: Token, quote: tuple[int, int]) -> str | None:
     subject = _parsed_subject(view, root, quote)
     if subject is None or re.search(r"[$£€¥]|\d", subject):
         return None
-    # "a face-to-face contact costs" when the tagger took "costs" for a noun.
+    # "a face-to-face contact costs £7.81" when the tagger took "costs" for a noun.
     words = subject.split()
-    while len(words) > 1 and words[-1].lower() in ("cost", "costs"):
+    verb_before = re.search(r"(?i)\bcosts?\s*$", view.text[max(0, quote[0] - 10) : quote[0]])
+    if verb_before and len(words) > 1 and words[-1].lower() in ("cost", "costs"):
         words.pop()
     while len(words) > 1 and words[0].lower() in ("a", "an", "the"):
         words.pop(0)
@@ -644,7 +654,8 @@ def _noun_phrase(noun: Token | None, quote: tuple[int, int], drop_head: bool = F
     if noun is None or noun.pos_ == "PRON":
         return None
     last = noun.i - 1 if drop_head else noun.i
-    tokens = [t for t in noun.subtree if t.i <= last and not (quote[0] <= t.idx < quote[1])]
+    doc = noun.doc
+    tokens = [t for t in doc[noun.left_edge.i : last + 1] if not (quote[0] <= t.idx < quote[1])]
     # Keep the contiguous run that ends at the noun.
     run: list[Token] = []
     for token in reversed(tokens):
@@ -657,7 +668,6 @@ def _noun_phrase(noun: Token | None, quote: tuple[int, int], drop_head: bool = F
     run = run[-MAX_SUBJECT_WORDS:]
     if not run or not any(t.is_alpha for t in run):
         return None
-    doc = noun.doc
     return " ".join(doc.text[run[0].idx : run[-1].idx + len(run[-1])].split())
 
 
