@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,8 @@ class _Atom:
         return -value if self.negative else value
 
 
-def _alternatives(items: Any) -> str:
-    """A regex alternation of `items`, longest first, each escaped."""
+def alternatives(items: Iterable[str]) -> str:
+    """A regex alternation of `items` (a list, or a dict's keys), longest first, escaped."""
     return "|".join(re.escape(item) for item in sorted(items, key=len, reverse=True))
 
 
@@ -116,21 +117,21 @@ def _patterns() -> _Patterns:
     lex = lexicon()
     cur = lex.section("currency")
     mult = lex.section("multipliers")
-    prefix_symbols = _alternatives(cur["prefix_symbols"])
-    codes = _alternatives(cur["codes"])
-    suffix_symbols = _alternatives(cur["suffix_symbols"])
-    words = _alternatives(cur["words"])
-    pence = _alternatives(cur["pence_letters"])
-    mult_words = _alternatives(mult["words"])
-    mult_abbr = _alternatives(mult["abbreviations"])
-    mult_letters = _alternatives(mult["letters"])
-    mult_symbol = _alternatives(mult["before_suffix_symbol"])
-    number_words = _alternatives([*lex.section("number_words"), *lex.section("number_scales")])
+    prefix_symbols = alternatives(cur["prefix_symbols"])
+    codes = alternatives(cur["codes"])
+    suffix_symbols = alternatives(cur["suffix_symbols"])
+    words = alternatives(cur["words"])
+    pence = alternatives(cur["pence_letters"])
+    mult_words = alternatives(mult["words"])
+    mult_abbr = alternatives(mult["abbreviations"])
+    mult_letters = alternatives(mult["letters"])
+    mult_symbol = alternatives(mult["before_suffix_symbol"])
+    number_words = alternatives([*lex.section("number_words"), *lex.section("number_scales")])
 
     def multiplier(name: str) -> str:
         return (
             rf"(?:\s{{0,2}}(?P<{name}mw>(?i:{mult_words}))\b|\s?(?P<{name}ma>(?i:{mult_abbr}))\b"
-            rf"|(?P<{name}ml>{mult_letters})(?![A-Za-z]))"
+            rf"|(?:(?P<{name}ml>{mult_letters})|[ ](?P<{name}ms>[mM]))(?![A-Za-z]))"
         )
 
     atom = rf"""
@@ -169,9 +170,9 @@ def _patterns() -> _Patterns:
     connector = "|".join(
         r"\s?[-–—]\s?" if c == "-" else rf"\s+{re.escape(c)}\s+" for c in connectors
     )
-    qualifiers = _alternatives(lex.section("qualifiers", "before"))
-    after = _alternatives(lex.section("qualifiers", "after"))
-    leads = _alternatives(lex.section("range", "leads"))
+    qualifiers = alternatives(lex.section("qualifiers", "before"))
+    after = alternatives(lex.section("qualifiers", "after"))
+    leads = alternatives(lex.section("range", "leads"))
     return _Patterns(
         atom=re.compile(atom, re.VERBOSE),
         bare_after=re.compile(
@@ -240,7 +241,7 @@ def _multiplier(match: re.Match[str], prefix: str) -> float | None:
         return float(mult["words"][word.lower()])
     if abbr := groups.get(f"{prefix}ma"):
         return float(mult["abbreviations"][abbr.lower()])
-    if letter := groups.get(f"{prefix}ml"):
+    if letter := groups.get(f"{prefix}ml") or groups.get(f"{prefix}ms"):
         return float(mult["letters"][letter])
     return None
 
@@ -262,6 +263,8 @@ def _atom(match: re.Match[str], text: str, dollar: str, suffix_dollar: str) -> _
         return default_dollar if symbol_code == cur["dollar_symbol"] else symbol_code
 
     if match.group("prefix"):
+        if re.fullmatch(r"0\d+", match.group("p_num")):
+            return None  # "£000" heads a table in thousands; it is not an amount
         symbol = match.group("p_cur")
         currency = cur["prefix_symbols"].get(symbol, symbol)
         negative = bool(match.group("p_paren") or match.group("p_neg"))

@@ -111,6 +111,7 @@ CASES: list[tuple[str, list[Fig]]] = [
     ("Debt reached $1.5 trillion.", [Fig(1.5e12, None, "USD", None)]),
     ("It cost $US2.5 million.", [Fig(2.5e6, None, "USD", None)]),
     ("Revenue of £1m+ is expected.", [Fig(1e6, None, "GBP", None)]),
+    ("A grant of £1.2 m was agreed.", [Fig(1.2e6, None, "GBP", None)]),
     # Negative and accounting amounts.
     ("The balance was -£5,000 in March.", [Fig(-5000, None, "GBP", None)]),
     ("Net position £(4,500)", [Fig(-4500, None, "GBP", None)]),
@@ -130,6 +131,10 @@ CASES: list[tuple[str, list[Fig]]] = [
     ("Measures raised £6.7 billion for each year.", [Fig(6.7e9, None, "GBP", "year")]),
     ("Funding of £2.5 million annually is planned.", [Fig(2.5e6, None, "GBP", "year")]),
     ("The programme costs £300k per month.", [Fig(300_000, None, "GBP", "month")]),
+    ("The post pays £20,000 pa.", [Fig(20_000, None, "GBP", "year")]),
+    ("Rooms cost £600 pcm.", [Fig(600, None, "GBP", "month")]),
+    ("A £3m annual budget was set.", [Fig(3e6, None, "GBP", "year")]),
+    ("Hours are billed at £30/hr.", [Fig(30, None, "GBP", "hour")]),
     ("Support of £40 per visit to the surgery.", [Fig(40, None, "GBP", "visit")]),
     ("It removed £1 million of barriers every single hour.", [Fig(1e6, None, "GBP", "hour")]),
     ("Reform would deliver £20 billion of annual savings.", [Fig(2e10, None, "GBP", "year")]),
@@ -198,6 +203,7 @@ NOT_MONEY = [
     "This cost was high.12 It rose again in 2015.3",
     "#3$4%56# 0$1$23# glyph noise $4%",
     "Table 4: Dollars in millions",
+    "Costs (£000) 2009 2010",
     "A pound of butter and a dollar sign.",
 ]
 
@@ -332,6 +338,18 @@ def test_dot_leader_rows_take_their_label_as_subject(any_nlp: Language) -> None:
         (6205, None),
     ]
     assert {f.subject for f in found} == {"AFM revisions"}
+
+
+def test_a_table_header_in_millions_scales_bare_amounts(any_nlp: Language) -> None:
+    text = (
+        "Table 2: Federal tax expenditures\n"
+        "Dollars in millions\n"
+        "Capital gains treatment of royalties on coal $90\n"
+        "Total $5,700\n"
+        "Source: GAO analysis.\n"
+        "The agency charges $85 per hour and spent $2 billion."
+    )
+    assert [f.amount for f in figures(any_nlp, text)] == [90e6, 5700e6, 85, 2e9]
 
 
 def test_prose_is_not_a_table_row(nlp: Language) -> None:

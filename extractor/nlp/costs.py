@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CostFigure, CostKind
-from extractor.money import Money, candidate_spans, find_money, lexicon, parse_money
+from extractor.money import (
+    Money,
+    alternatives,
+    candidate_spans,
+    find_money,
+    lexicon,
+    parse_money,
+)
 from extractor.pages import item_id, locate
 
 if TYPE_CHECKING:
@@ -254,13 +261,14 @@ def _value(view: _DocView, money: Money, limit: int) -> CostValue:
         # "the average cost per operator is $7,650"
         in_subject: dict[str, str] = lexicon().section("qualifiers", "in_subject")
         qualifier = in_subject.get(subject.split()[0].lower())
+    scale = _table_scale(view, money) or 1.0
     return CostValue(
         raw_start=money.start,
         raw_end=money.end,
         start=money.lead_start,
         end=max(end, money.tail_end),
-        amount=money.amount,
-        amount_max=money.amount_max,
+        amount=money.amount * scale,
+        amount_max=money.amount_max * scale if money.amount_max is not None else None,
         currency=money.currency,
         unit=unit,
         subject=subject,
@@ -299,9 +307,6 @@ class _UnitPatterns:
 def _unit_patterns() -> _UnitPatterns:
     units = lexicon().section("units")
 
-    def alternatives(items: Iterable[str]) -> str:
-        return "|".join(re.escape(i) for i in sorted(items, key=len, reverse=True))
-
     adverbs = alternatives(units["adverbs"])
     a_units = alternatives(units["a_units"])
     not_after = alternatives(units["not_after_a_unit"])
@@ -320,6 +325,7 @@ def _unit_patterns() -> _UnitPatterns:
               | an?\s+(?P<aunit>{a_units})\b(?!\s+(?:{not_after})\b)
               | in\s+the\s+(?P<inthe>pound|dollar|euro)\b
               | (?P<each>each)\b
+              | (?P<period>{periods})\s+(?=[A-Za-z])
             )"""
         ),
         of_period=re.compile(
@@ -352,6 +358,9 @@ def unit_after(view: _DocView, char: int) -> tuple[str | None, int]:
         return units["adverbs"][" ".join(adverb.lower().split())], match.end()
     if aunit := match.group("aunit"):
         return _normal_unit(aunit), match.end()
+    if period := match.group("period"):
+        # "a £3m annual budget": the unit, but the quote stays the amount.
+        return units["period_adjectives"][period.lower()], char
     if inthe := match.group("inthe"):
         return inthe.lower(), match.end()
     if match.group("each"):
@@ -562,6 +571,39 @@ def _table_label(view: _DocView, money: Money) -> str | None:
         and not (view.tagged and _has_verb(view, line_start, money.lead_start))
     )
     return label if row_like else None
+
+
+@functools.cache
+def _scale_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+    table = lexicon().section("table")
+    return [re.compile(p) for p in table["scale_headers"]], re.compile(table["scale_ends"])
+
+
+def _table_scale(view: _DocView, money: Money) -> float | None:
+    """The multiplier a table's header puts on the bare amounts in its rows: "$90" under
+    "Dollars in millions" is $90 million. Only for a row-like line without a verb, between
+    the header and the table's "Source:" or "Note:" line."""
+    text = view.text
+    headers, ends = _scale_patterns()
+    header = None
+    for pattern in headers:
+        for match in pattern.finditer(text, 0, money.lead_start):
+            if header is None or match.start() > header.start():
+                header = match
+    if header is None or ends.search(text, header.end(), money.lead_start):
+        return None
+    if re.search(r"[A-Za-z]", text[money.start : money.end]):
+        return None  # "$5.5 billion", "US$90": the amount says its own size
+    line_start = text.rfind("\n", 0, money.lead_start) + 1
+    line_end = text.find("\n", money.tail_end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = text[money.tail_end : line_end].strip()
+    if rest and not re.match(r"[\d$£€(]", rest):
+        return None
+    if view.tagged and _has_verb(view, line_start, money.lead_start):
+        return None
+    scales: dict[str, float] = lexicon().section("table", "scale_words")
+    return float(scales[header.group("scale").lower()])
 
 
 def _has_verb(view: _DocView, start: int, end: int) -> bool:
