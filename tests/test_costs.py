@@ -371,6 +371,13 @@ def test_component_writes_spans_with_values(blank: Language) -> None:
     assert span.start_char <= value.start and value.end <= span.end_char
 
 
+def test_processed_docs_still_serialise(blank: Language) -> None:
+    doc = blank("Printing costs 7p per page.")
+    restored = Doc(blank.vocab).from_bytes(doc.to_bytes())
+    assert cost_values(restored) == cost_values(doc)
+    assert cost_values(restored)[0].unit == "page"
+
+
 def test_range_quote_keeps_its_lead_word(blank: Language) -> None:
     text = "Costs were between £10,000 and £15,000 last year."
     (value,) = figures(blank, text)

@@ -14,7 +14,7 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
@@ -91,9 +91,21 @@ class CostValue:
 
 
 def register_extensions() -> None:
-    """Register `Span._.extractor_cost` once."""
+    """Register `Span._.extractor_cost` once: a getter over plain data in `doc.user_data`,
+    so that a processed Doc still serialises (`to_bytes`, `DocBin`, multiprocessing)."""
     if not Span.has_extension(EXTENSION):
-        Span.set_extension(EXTENSION, default=None)
+        Span.set_extension(EXTENSION, getter=_cost_value)
+
+
+def _user_data_key(start: int, end: int) -> tuple[str, int, int]:
+    return (EXTENSION, start, end)
+
+
+def _cost_value(span: Span) -> CostValue | None:
+    # spaCy keys its own extension data by tuples too; its stubs say str.
+    user_data: dict[Any, Any] = span.doc.user_data
+    data = user_data.get(_user_data_key(span.start_char, span.end_char))
+    return CostValue(**data) if isinstance(data, dict) else None
 
 
 register_extensions()
@@ -144,7 +156,8 @@ class CostFinder:
             if span is None or (span.start, span.end) in taken:
                 continue
             taken.add((span.start, span.end))
-            span._.set(EXTENSION, value)
+            user_data: dict[Any, Any] = doc.user_data
+            user_data[_user_data_key(span.start_char, span.end_char)] = asdict(value)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
