@@ -145,7 +145,7 @@ def _patterns() -> _Patterns:
             (?:[ ](?P<p_sterling>sterling)\b)?
         )
         |(?P<pence>
-            (?<![\w.,$£€])(?P<c_num>\d+(?:\.\d+)?)(?P<c_cur>{pence})(?![\w%])
+            (?<![\w.,$£€])(?P<c_num>\d+(?:\.\d+)?)(?P<c_cur>{pence})(?![\w%]|\.m\.)
         )
         |(?P<suffix>
             (?<![\w.,$£€#/])

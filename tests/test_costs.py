@@ -204,6 +204,7 @@ NOT_MONEY = [
     "#3$4%56# 0$1$23# glyph noise $4%",
     "Table 4: Dollars in millions",
     "Costs (£000) 2009 2010",
+    "Doors open at 2p.m. on Friday.",
     "A pound of butter and a dollar sign.",
 ]
 
