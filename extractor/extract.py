@@ -29,6 +29,7 @@ from extractor.model import (
     Section,
     Source,
 )
+from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import PdfDocument, read_pdf
@@ -78,7 +79,7 @@ def extract(
 def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extraction:
     """Run the stages after reading on an opened PDF."""
     pages, warnings = prepare_pages(pdf)
-    run_nlp(nlp, pages, warnings)
+    page_docs = run_nlp(nlp, pages, warnings)
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
@@ -87,7 +88,7 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
         sections=_sections(pdf, pages),
         examples=(),
         claims=(),
-        cost_figures=(),
+        cost_figures=tuple(collect_cost_figures(page_docs)),
         citations=(),
         warnings=tuple(warnings),
         extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
