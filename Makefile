@@ -40,9 +40,11 @@ format: install
 samples: install
 	$(BIN)/python -m tests.golden --regenerate
 
-# Batch throughput and memory over the corpus (takes a few minutes; not a test).
+# Benchmarks, not tests (a few minutes): batch throughput and memory over the corpus, then
+# cost-figure speed and the costs component's share of the pipeline's time.
 bench: install
 	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/costs.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
