@@ -28,17 +28,23 @@ test: install lint
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check extractor tests
-	$(BIN)/ruff format --check extractor tests
+	$(BIN)/ruff check extractor tests bench
+	$(BIN)/ruff format --check extractor tests bench
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix extractor tests
-	$(BIN)/ruff format extractor tests
+	$(BIN)/ruff check --fix extractor tests bench
+	$(BIN)/ruff format extractor tests bench
 
 # Regenerate the expected outputs beside each sample PDF; review the diff before committing.
 samples: install
 	$(BIN)/python -m tests.golden --regenerate
+
+# Benchmarks, not tests (a few minutes): batch throughput and memory over the corpus, then
+# cost-figure speed and the costs component's share of the pipeline's time.
+bench: install
+	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/costs.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

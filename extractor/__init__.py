@@ -44,7 +44,11 @@ _LAZY = {"extract": "extractor.extract", "build_pipeline": "extractor.nlp.pipeli
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        # Importing extractor.extract binds the *module* to `extractor.extract`; bind the
+        # function instead, or the second `extractor.extract(...)` would call a module.
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'extractor' has no attribute {name!r}")
 
 

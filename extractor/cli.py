@@ -19,6 +19,7 @@ from extractor._version import __version__
 from extractor.errors import (
     EXIT_CHECK_FAILED,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_INVALID_OUTPUT,
     ExtractorError,
     InputFileError,
@@ -39,6 +40,8 @@ Exit codes:
   7  no text layer (scanned or image-only PDF); the output is still written
   8  no spaCy pipeline installed
   9  verify or check-citations found a quote, page or citation that does not hold
+  10 batch: some files failed or timed out (the manifest says which)
+  11 batch: Dask not installed, or its scheduler unreachable
 """
 
 
@@ -172,17 +175,199 @@ def extract(
 
 
 @cli.command()
+@click.option(
+    "--name",
+    default="extraction",
+    show_default=True,
+    help="Which schema: extraction (of the output), manifest (of a batch's manifest.jsonl "
+    "lines), or another shipped under schemas/ (gold, review...).",
+)
 @handle_errors
-def schema() -> None:
-    """Print the JSON Schema that every output validates against.
+def schema(name: str) -> None:
+    """Print the JSON Schema that every output validates against (or another, by name).
 
     \b
     Example:
       extractor schema > extraction.schema.json
+      extractor schema --name manifest > manifest.schema.json
     """
-    from extractor.schema import schema_text
+    from extractor.schema import schema_names, schema_text
 
-    click.echo(schema_text(), nl=False)
+    names = schema_names()
+    if name not in names:
+        raise click.BadParameter(f"choose from {', '.join(names)}", param_hint="'--name'")
+    click.echo(schema_text(names[name]), nl=False)
+
+
+BATCH_EXIT_CODES_HELP = """\b
+Exit codes:
+  0  every input is ok, or was skipped as up to date
+  10 some inputs failed or timed out (see manifest.jsonl); the others are written
+  4  the inputs name no file at all
+  8  no spaCy pipeline installed
+  11 Dask not installed, or the scheduler cannot be reached
+  130 interrupted (Ctrl-C); run the same command again to resume
+"""
+
+
+@cli.command(epilog=BATCH_EXIT_CODES_HELP)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option(
+    "-o",
+    "--output-dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for one JSON per PDF and the manifest.jsonl.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes, each with its own spaCy pipeline.  [default: number of CPUs]",
+)
+@click.option(
+    "--resume/--force",
+    default=True,
+    show_default=True,
+    help="Skip files whose output exists for the same bytes and extractor version, "
+    "or redo every file.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=600.0,
+    show_default=True,
+    help="Seconds one file may take before its worker is killed (0: no limit).",
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
+@click.option(
+    "--glob",
+    "glob",
+    default="*.pdf",
+    show_default=True,
+    help="Which files to take from folders (case-insensitive; 'reports/*.pdf' works too).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar.  [default: a bar on a terminal, else a line per problem]",
+)
+@click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    metavar="MB",
+    help="Memory limit of each worker; a file that needs more fails as out_of_memory.",
+)
+@click.option(
+    "--dask-scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Run on this Dask distributed cluster (workers must see the input paths).",
+)
+@handle_errors
+def batch(
+    inputs: tuple[Path, ...],
+    output_dir: Path,
+    jobs: int | None,
+    resume: bool,
+    timeout: float,
+    max_pages: int | None,
+    glob: str,
+    progress: bool | None,
+    model: str | None,
+    max_memory: int | None,
+    dask_scheduler: str | None,
+) -> None:
+    """Extract every PDF in files and folders into one JSON each, in parallel.
+
+    INPUT is a PDF, a folder (searched recursively), or '-' for a list of paths on
+    standard input. Each run appends one line per input to OUTPUT_DIR/manifest.jsonl
+    (`extractor schema --name manifest`); a file that raises, hangs past --timeout or
+    runs out of memory is recorded and the batch goes on. Run the same command again
+    after an interruption: finished files are skipped.
+
+    \b
+    Example:
+      extractor batch library/ -o out/ --jobs 4
+      find . -name '*.pdf' -newer last-run | extractor batch - -o out/
+      extractor batch /shared/pdfs -o out/ --dask-scheduler tcp://10.0.0.5:8786
+    """
+    from extractor.batch import BatchSettings, count_inputs, run_batch, usable_cpus
+    from extractor.progress import ProgressBar, ProgressLines
+
+    settings = BatchSettings(
+        output_dir=output_dir,
+        jobs=jobs or usable_cpus(),
+        resume=resume,
+        timeout=timeout or None,
+        max_pages=max_pages,
+        glob=glob,
+        model=model,
+        max_memory_mb=max_memory,
+        dask_scheduler=dask_scheduler,
+    )
+    stderr = sys.stderr
+    show_bar = stderr.isatty() if progress is None else progress
+    observer = (
+        ProgressBar(stderr) if show_bar else ProgressLines(stderr) if progress is None else None
+    )
+    total = count_inputs(inputs, glob) if show_bar else None
+    try:
+        report = run_batch(inputs, settings, observer, total=total)
+    except KeyboardInterrupt:
+        raise CommandError(
+            f"interrupted; run the same command again to resume ({output_dir})", EXIT_INTERRUPTED
+        ) from None
+    click.echo(report.summary())
+    if report.failures:
+        raise CommandError(
+            f"{report.failures} file(s) failed or timed out; see {output_dir / 'manifest.jsonl'}",
+            report.exit_code,
+        )
+
+
+@cli.command()
+@click.argument("batch_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="Table format.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the tables.  [default: BATCH_DIR]",
+)
+@handle_errors
+def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
+    """Flatten a batch's outputs into one table per item type, for spreadsheets.
+
+    Writes cost_figures, examples, claims and citations tables: one row per item, with
+    the file, page index, page label and quote columns first. Exits 3 if some JSON file
+    in BATCH_DIR is not an extraction output (the others are exported).
+
+    \b
+    Example:
+      extractor export out/ --format csv -o tables/
+    """
+    from extractor.export import export_tables
+
+    report = export_tables(batch_dir, "jsonl" if fmt == "jsonl" else "csv", output_dir)
+    for path in report.written:
+        click.echo(f"Wrote {path}", err=True)
+    counts = ", ".join(f"{n} {table}" for table, n in report.rows.items())
+    click.echo(f"{report.files} files: {counts}")
+    for problem in report.problems:
+        click.echo(f"Error: {problem}", err=True)
+    if report.problems:
+        raise CommandError(
+            f"{len(report.problems)} file(s) left out: not extraction outputs",
+            EXIT_INVALID_OUTPUT,
+        )
 
 
 @cli.command()

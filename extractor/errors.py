@@ -19,6 +19,9 @@ EXIT_ENCRYPTED = 6
 EXIT_NO_TEXT = 7
 EXIT_NO_MODEL = 8
 EXIT_CHECK_FAILED = 9  # verify / check-citations: some quote, page or citation does not hold
+EXIT_BATCH_FAILURES = 10  # a batch ran to the end, but some files failed or timed out
+EXIT_CLUSTER = 11  # batch: Dask is not installed, or its scheduler cannot be reached
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class ExtractorError(Exception):
@@ -66,3 +69,19 @@ class ModelNotFoundError(ExtractorError):
     """No usable spaCy pipeline is installed."""
 
     exit_code = EXIT_NO_MODEL
+
+
+class BatchBusyError(ExtractorError):
+    """Another batch run is writing to the same output folder."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class WorkerStartError(ExtractorError):
+    """A batch worker process could not start (it died, or could not load the pipeline)."""
+
+
+class ClusterError(ExtractorError):
+    """Dask is not installed, or the Dask scheduler named cannot be reached."""
+
+    exit_code = EXIT_CLUSTER

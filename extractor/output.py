@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` through a temporary file in the same folder and a rename."""
+@contextlib.contextmanager
+def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
+    """Open a temporary file beside `path` for writing (UTF-8); on a clean exit it is synced
+    and renamed to `path`, on an exception removed. For outputs written piece by piece."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -17,8 +21,8 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
         # mkstemp creates the file readable by its owner only; give it the mode a plain
         # open() would (or keep the mode of the file it replaces).
         os.chmod(tmp_name, _existing_mode(path) or 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_name, path)
@@ -26,7 +30,13 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    return path
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write `text` (UTF-8) to `path` through a temporary file in the same folder and a rename."""
+    with open_text_atomic(path) as f:
+        f.write(text)
+    return Path(path)
 
 
 def _existing_mode(path: Path) -> int | None:

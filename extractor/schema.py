@@ -13,6 +13,15 @@ from jsonschema.exceptions import best_match
 from extractor.errors import SchemaValidationError
 
 EXTRACTION_SCHEMA = "extraction.schema.json"
+MANIFEST_SCHEMA = "manifest.schema.json"
+SCHEMA_SUFFIX = ".schema.json"
+
+
+def schema_names() -> dict[str, str]:
+    """The shipped schemas by short name: {"extraction": "extraction.schema.json", ...}."""
+    folder = resources.files("extractor").joinpath("schemas")
+    files = sorted(p.name for p in folder.iterdir() if p.name.endswith(SCHEMA_SUFFIX))
+    return {name.removesuffix(SCHEMA_SUFFIX): name for name in files}
 
 
 def schema_text(name: str = EXTRACTION_SCHEMA) -> str:

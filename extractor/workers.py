@@ -1,0 +1,532 @@
+"""Worker processes that extract one PDF at a time, and the executors that drive them.
+
+A worker is a child interpreter (running `worker_main`) that loads the spaCy
+pipeline once and then extracts the files it is sent, one at a time, over a socket pair.
+Running each file in a separate process is what isolates a batch from its bad inputs: a
+file that raises becomes a `failed` outcome; one that hangs past the timeout, or dies
+(out of memory, a crash in C code), costs only its worker, which is killed and replaced.
+
+Two executors feed workers: `LocalExecutor` (N workers on this machine) and
+`DaskExecutor` (each thread of each Dask worker owns one such worker process, so the same
+isolation holds on a cluster). Both pull tasks lazily and yield outcomes as they finish,
+so memory stays bounded whatever the number of files. Workers are started with
+`subprocess`, not `multiprocessing`: Dask worker processes are daemonic, and daemonic
+processes may not start multiprocessing children.
+
+Test hook: when the environment variable EXTRACTOR_TEST_HOOKS holds a JSON object mapping
+file-name patterns to actions, a worker given a matching file first performs the action:
+"hang" (sleeps forever), "raise" (raises RuntimeError), "die" (kills itself with SIGKILL,
+as the kernel's out-of-memory killer would), "memory" (allocates until MemoryError; only
+under --max-memory) or "sleep:SECONDS". Example: EXTRACTOR_TEST_HOOKS='{"*hang*": "hang"}'.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fnmatch
+import importlib
+import itertools
+import json
+import logging
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Literal, TypeVar
+
+from extractor import errors
+from extractor.errors import ClusterError, ExtractorError, WorkerStartError
+
+logger = logging.getLogger(__name__)
+
+TEST_HOOKS_ENV = "EXTRACTOR_TEST_HOOKS"
+
+# Short, stable codes for the manifest's error_code, by error class.
+ERROR_CODES: dict[type[ExtractorError], str] = {
+    errors.InputFileError: "bad_input",
+    errors.PdfFormatError: "corrupt_pdf",
+    errors.EncryptedPdfError: "encrypted",
+    errors.NoTextLayerError: "no_text_layer",
+    errors.SchemaValidationError: "invalid_output",
+    errors.ModelNotFoundError: "no_model",
+}
+# A worker divides its work between processes, not threads: BLAS threads on top of N
+# worker processes would only fight for the same cores.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# A worker is replaced after this many files. spaCy's string store keeps every new string
+# it meets, so a worker that read thousands of different papers would keep growing; a
+# fresh one every few hundred files costs a pipeline load (about a second) per hundreds
+# of files, and keeps memory flat over collections of any size.
+FILES_PER_WORKER = 200
+# What a worker process runs. Not `-m extractor.workers`: that would make this module
+# __main__, and the Outcomes it pickles would not unpickle in the parent.
+WORKER_COMMAND = "import sys; from extractor.workers import worker_main; worker_main(sys.argv[1:])"
+# How often a worker checks that the process that started it is still alive.
+ORPHAN_CHECK_SECONDS = 1.0
+# How long to try to reach a Dask scheduler.
+DASK_CONNECT_SECONDS = 30
+# Chunk the "memory" test hook allocates at a time.
+HOOK_ALLOCATION_BYTES = 64 << 20
+
+Status = Literal["ok", "failed", "timeout"]
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """How to run workers: which pipeline, the per-file timeout, the memory limit, and after
+    how many files a worker is replaced by a fresh one."""
+
+    model: str | None = None
+    timeout: float | None = None
+    max_memory_mb: int | None = None
+    files_per_worker: int = FILES_PER_WORKER
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file for a worker: the absolute path it opens (shared with the client on Dask)."""
+
+    path: str
+    max_pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one task; `json_text` is the output document when status is ok."""
+
+    status: Status
+    seconds: float
+    json_text: str | None = None
+    pages: int | None = None
+    warnings: tuple[str, ...] = ()
+    error_code: str | None = None
+    error_message: str | None = None
+    traceback: str | None = None
+    peak_rss_kb: int | None = None
+    worker_pid: int | None = field(default=None, compare=False)
+    # The worker ends after this file (after a MemoryError, say, or its quota of files).
+    retire_worker: bool = field(default=False, compare=False)
+
+
+# ---------------------------------------------------------------- inside the worker process
+
+
+def run_task(task: Task, nlp: Any) -> Outcome:
+    """Extract one file with a loaded pipeline; never raises for a problem with the file."""
+    from extractor.extract import extract
+
+    start = time.perf_counter()
+    try:
+        _run_test_hook(task.path)
+        result = extract(task.path, nlp=nlp, max_pages=task.max_pages)
+        text = result.to_json()
+        pages = len(result.pages)
+        codes = tuple(dict.fromkeys(w.code for w in result.warnings))
+        del result
+        return Outcome(
+            "ok",
+            _since(start),
+            text,
+            pages,
+            codes,
+            peak_rss_kb=_peak_rss_kb(),
+            worker_pid=os.getpid(),
+        )
+    except ExtractorError as e:
+        return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem)
+    except MemoryError:
+        return _failure(start, "out_of_memory", "ran out of memory", retire=True)
+    except RecursionError:
+        return _failure(start, "internal", "RecursionError: nested too deeply", retire=True)
+    except Exception as e:
+        return _failure(start, "internal", f"{type(e).__name__}: {e}", traceback.format_exc())
+
+
+def _failure(
+    start: float, code: str, message: str, trace: str | None = None, retire: bool = False
+) -> Outcome:
+    return Outcome(
+        "failed",
+        _since(start),
+        error_code=code,
+        error_message=message,
+        traceback=trace,
+        peak_rss_kb=_peak_rss_kb(),
+        worker_pid=os.getpid(),
+        retire_worker=retire,
+    )
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _peak_rss_kb() -> int:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS, where workers are rarely measured).
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _run_test_hook(path: str) -> None:
+    """Perform the EXTRACTOR_TEST_HOOKS action for `path`, if any (see the module docstring)."""
+    spec = os.environ.get(TEST_HOOKS_ENV)
+    if not spec:
+        return
+    hooks: dict[str, str] = json.loads(spec)
+    name = os.path.basename(path)
+    action = next((a for pattern, a in hooks.items() if fnmatch.fnmatch(name, pattern)), None)
+    if action is None:
+        return
+    logger.warning("test hook %r on %s", action, name)
+    if action == "hang":
+        while True:
+            time.sleep(3600)
+    elif action == "raise":
+        raise RuntimeError(f"test hook raised on {name}")
+    elif action == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "memory":
+        if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+            raise RuntimeError("the 'memory' test hook needs a memory limit (--max-memory)")
+        hoard = []
+        while True:
+            hoard.append(bytearray(HOOK_ALLOCATION_BYTES))
+    elif action.startswith("sleep:"):
+        time.sleep(float(action.split(":", 1)[1]))
+    else:
+        raise ValueError(f"unknown test hook action {action!r}")
+
+
+def _exit_when_orphaned() -> None:
+    """Exit when the parent dies (kill -9 leaves no one to stop a worker stuck in a file)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def worker_main(argv: list[str]) -> None:
+    """The worker process: load the pipeline, report ready, then extract until told to stop."""
+    fd, config = int(argv[0]), WorkerConfig(**json.loads(argv[1]))
+    # Ctrl-C reaches the whole process group; the parent decides what to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_when_orphaned()
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    conn = Connection(fd)
+    if config.max_memory_mb:
+        limit = config.max_memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        from extractor.nlp.pipeline import build_pipeline
+
+        nlp = build_pipeline(config.model)
+    except ExtractorError as e:
+        conn.send(("fatal", type(e).__name__, e.problem))
+        return
+    except MemoryError:
+        conn.send(("fatal", "WorkerStartError", "out of memory loading the pipeline"))
+        return
+    conn.send(("ready", os.getpid()))
+    for done in itertools.count(1):
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        outcome = run_task(task, nlp)
+        if done >= config.files_per_worker:
+            outcome = dataclasses.replace(outcome, retire_worker=True)
+        conn.send(outcome)
+        if outcome.retire_worker:
+            return
+
+
+# ---------------------------------------------------------------- the parent's side
+
+
+class WorkerProcess:
+    """The parent's handle on one worker process: start, send a task, collect, kill."""
+
+    def __init__(self, config: WorkerConfig) -> None:
+        self.config = config
+        self.task: Task | None = None
+        self.deadline: float | None = None
+        self.started = 0.0
+        self.ready = False
+        self._popen: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The socket the worker answers on (for `multiprocessing.connection.wait`)."""
+        assert self._conn is not None
+        return self._conn
+
+    @property
+    def alive(self) -> bool:
+        """Whether a worker process has been started and not yet stopped."""
+        return self._popen is not None
+
+    def start(self) -> None:
+        """Start the process; it reports `ready` once its pipeline is loaded."""
+        ours, theirs = socket.socketpair()
+        settings = json.dumps(dataclasses.asdict(self.config))
+        env = {**WORKER_ENV, **os.environ}
+        self._popen = subprocess.Popen(
+            [sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), settings],
+            pass_fds=[theirs.fileno()],
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._conn = Connection(ours.detach())
+        self.ready = False
+        self.task = None
+        self.deadline = None
+
+    def take_ready_message(self) -> None:
+        """Read the worker's first message: ready, or why it could not start (raised)."""
+        try:
+            message = self.connection.recv()
+        except (EOFError, OSError):
+            code = self._reap()
+            raise WorkerStartError(f"a worker process died while starting ({code})") from None
+        if message[0] == "fatal":
+            self._reap()
+            error_class = getattr(errors, message[1], WorkerStartError)
+            raise error_class(message[2])
+        self.ready = True
+
+    def submit(self, task: Task) -> None:
+        """Send a task to an idle, ready worker and start its clock."""
+        self.task = task
+        self.started = time.monotonic()
+        self.deadline = self.started + self.config.timeout if self.config.timeout else None
+        with contextlib.suppress(OSError):
+            # A worker that died while idle: `collect` will find its socket closed.
+            self.connection.send(task)
+
+    def collect(self) -> Outcome:
+        """Read the outcome of the current task; a dead worker gives a `failed` outcome."""
+        try:
+            outcome: Outcome = self.connection.recv()
+        except (EOFError, OSError):
+            how = self._reap()
+            outcome = Outcome(
+                "failed",
+                round(time.monotonic() - self.started, 3),
+                error_code="worker_died",
+                error_message=f"the worker process died ({how}); out of memory, or a crash",
+            )
+        else:
+            if outcome.retire_worker:
+                self._reap()
+        self.task = None
+        self.deadline = None
+        return outcome
+
+    def kill_for_timeout(self) -> Outcome:
+        """Kill a worker whose task overran the timeout and report the task as timed out."""
+        self.kill()
+        self.task = None
+        self.deadline = None
+        return Outcome(
+            "timeout",
+            float(self.config.timeout or 0),
+            error_code="timeout",
+            error_message=f"no result after {self.config.timeout:g} s; the worker was killed",
+        )
+
+    def run(self, task: Task) -> Outcome:
+        """Run one task to its end, blocking (starting or replacing the process as needed)."""
+        if self._popen is not None and self._popen.poll() is not None:
+            self._reap()  # died while idle
+        if not self.alive:
+            self.start()
+        if not self.ready:
+            self.take_ready_message()
+        self.submit(task)
+        if self.connection.poll(self.config.timeout):
+            return self.collect()
+        return self.kill_for_timeout()
+
+    def stop(self) -> None:
+        """Ask the worker to finish and wait for it; kill it if it does not."""
+        if self._popen is None:
+            return
+        try:
+            self.connection.send(None)
+            self._popen.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the process (if running) and release its socket."""
+        if self._popen is not None and self._popen.poll() is None:
+            self._popen.kill()
+        self._reap()
+
+    def _reap(self) -> str:
+        how = "not started"
+        if self._popen is not None:
+            code = self._popen.wait()
+            how = _describe_exit(code)
+            self._popen = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.ready = False
+        return how
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"killed by {name}"
+    return f"exit code {code}"
+
+
+class LocalExecutor:
+    """Run tasks on `jobs` worker processes on this machine."""
+
+    def __init__(self, jobs: int, config: WorkerConfig) -> None:
+        self.jobs = jobs
+        self.config = config
+
+    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+        """Yield (key, outcome) for each task as it finishes; tasks are pulled only as
+        workers become free, so the iterable may be endless."""
+        pending = iter(tasks)
+        first = next(pending, None)
+        if first is None:  # nothing to do (every file up to date, say): start no worker
+            return
+        pending = itertools.chain([first], pending)
+        workers = [WorkerProcess(self.config) for _ in range(self.jobs)]
+        keys: dict[int, K] = {}
+        exhausted = False
+        try:
+            for worker in workers:
+                worker.start()
+            while True:
+                for worker in workers:
+                    if not worker.alive and not exhausted:
+                        worker.start()
+                    if exhausted or not worker.ready or worker.task is not None:
+                        continue
+                    item = next(pending, None)
+                    if item is None:
+                        exhausted = True
+                        continue
+                    keys[id(worker)] = item[0]
+                    worker.submit(item[1])
+                busy = [w for w in workers if w.task is not None]
+                starting = [w for w in workers if w.alive and not w.ready]
+                if not busy and exhausted:
+                    return
+                ready = wait([w.connection for w in busy + starting], timeout=_next_deadline(busy))
+                for worker in starting:
+                    if worker.connection in ready:
+                        worker.take_ready_message()
+                for worker in busy:
+                    if worker.connection in ready:
+                        yield keys.pop(id(worker)), worker.collect()
+                    elif worker.deadline is not None and time.monotonic() >= worker.deadline:
+                        yield keys.pop(id(worker)), worker.kill_for_timeout()
+        finally:
+            for worker in workers:
+                if worker.task is None:
+                    worker.stop()
+                else:
+                    worker.kill()
+
+
+def _next_deadline(busy: list[WorkerProcess]) -> float | None:
+    deadlines = [w.deadline for w in busy if w.deadline is not None]
+    if not deadlines:
+        return None
+    return max(0.0, min(deadlines) - time.monotonic())
+
+
+_dask_workers = threading.local()
+
+
+def run_on_dask_worker(task: Task, config: WorkerConfig) -> Outcome:
+    """The function Dask runs: extract one file in this thread's own worker process."""
+    worker: WorkerProcess | None = getattr(_dask_workers, "worker", None)
+    if worker is None or worker.config != config:
+        if worker is not None:
+            worker.stop()
+        worker = WorkerProcess(config)
+        _dask_workers.worker = worker
+    return worker.run(task)
+
+
+class DaskExecutor:
+    """Run tasks on an existing Dask distributed cluster; outcomes come back to the client.
+
+    Workers open the files themselves, so the paths sent must be valid on every worker
+    (a shared file system mounted at the same place). At most `IN_FLIGHT_PER_THREAD` tasks
+    per worker thread are submitted at a time, which bounds the memory of both sides.
+    """
+
+    IN_FLIGHT_PER_THREAD = 2
+
+    def __init__(self, scheduler: str, config: WorkerConfig) -> None:
+        self.scheduler = scheduler
+        self.config = config
+
+    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+        """Yield (key, outcome) for each task as it finishes on the cluster."""
+        try:
+            # Untyped: bound as Any so that mypy --strict accepts the calls.
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError as e:
+            raise ClusterError("--dask-scheduler needs Dask: pip install 'extractor[dask]'") from e
+        try:
+            client = distributed.Client(self.scheduler, timeout=DASK_CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ClusterError(f"cannot reach the Dask scheduler ({e})", self.scheduler) from e
+        with client:
+            threads = sum(client.nthreads().values()) or 1
+            window = self.IN_FLIGHT_PER_THREAD * threads
+            keys: dict[Any, K] = {}
+            running = distributed.as_completed()
+            pending = iter(tasks)
+
+            def submit_next() -> bool:
+                item = next(pending, None)
+                if item is None:
+                    return False
+                future = client.submit(run_on_dask_worker, item[1], self.config, pure=False)
+                keys[future] = item[0]
+                running.add(future)
+                return True
+
+            for _ in range(window):
+                if not submit_next():
+                    break
+            for future in running:
+                outcome: Outcome = future.result()
+                key = keys.pop(future)
+                future.release()
+                yield key, outcome
+                submit_next()

@@ -1,0 +1,279 @@
+"""The parts of a batch run that need no worker: inputs, names, manifest, resume, report,
+progress display."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path, PurePath
+
+import pytest
+from click.testing import CliRunner
+
+from extractor._version import __version__
+from extractor.batch import (
+    BatchReport,
+    InputFile,
+    Manifest,
+    ManifestEntry,
+    iter_inputs,
+    output_name,
+    read_manifest,
+    repair_manifest,
+    up_to_date_pages,
+)
+from extractor.cli import cli
+from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, SchemaValidationError
+from extractor.progress import ProgressBar, ProgressLines, format_duration
+from extractor.schema import MANIFEST_SCHEMA, validation_error
+
+
+def entry(path: str = "a.pdf", status: str = "ok", **fields: object) -> ManifestEntry:
+    values: dict[str, object] = {
+        "sha256": "0" * 64,
+        "error_code": None,
+        "error_message": None,
+        "output": "a.0123456789.json",
+        "pages": 3,
+        "seconds": 1.5,
+        "warnings": (),
+    }
+    if status in ("failed", "timeout"):
+        values.update(error_code="corrupt_pdf", error_message="broken", output=None, pages=None)
+    values.update(fields)
+    return ManifestEntry(
+        path=path,
+        status=status,  # type: ignore[arg-type]
+        extractor_version=__version__,
+        run="2026-01-01T00:00:00+00:00",
+        **values,  # type: ignore[arg-type]
+    )
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def test_folders_are_walked_recursively_sorted_and_filtered_case_insensitively(
+    tmp_path: Path,
+) -> None:
+    for name in ["b.pdf", "a.PDF", "notes.txt", "sub/c.pdf", "sub/deeper/d.Pdf"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"%PDF-1.4")
+    found = list(iter_inputs([tmp_path]))
+    assert [f.relative.as_posix() for f in found] == [
+        "a.PDF",
+        "b.pdf",
+        "sub/c.pdf",
+        "sub/deeper/d.Pdf",
+    ]
+    assert all(Path(f.path).is_file() for f in found)
+    deeper = [f.relative.as_posix() for f in iter_inputs([tmp_path], glob="deeper/*.pdf")]
+    assert deeper == ["sub/deeper/d.Pdf"]
+
+
+def test_files_missing_paths_and_stdin_lists_are_inputs_too(tmp_path: Path) -> None:
+    stdin = io.StringIO("one.pdf\n\n/elsewhere/two.pdf\r\n")
+    found = list(iter_inputs(["given.pdf", "-", tmp_path / "missing.pdf"], stdin=stdin))
+    assert [f.path for f in found] == [
+        "given.pdf",
+        "one.pdf",
+        "/elsewhere/two.pdf",
+        str(tmp_path / "missing.pdf"),
+    ]
+    names = ["given.pdf", "one.pdf", "two.pdf", "missing.pdf"]
+    assert [f.relative for f in found] == [PurePath(name) for name in names]
+
+
+def test_output_names_never_collide(tmp_path: Path) -> None:
+    items = [
+        InputFile(str(tmp_path / "x" / "report.pdf"), PurePath("report.pdf")),
+        InputFile(str(tmp_path / "y" / "report.pdf"), PurePath("report.pdf")),
+        InputFile(str(tmp_path / "y" / "Report.pdf"), PurePath("Report.pdf")),
+        InputFile(str(tmp_path / "a" / "b__c.pdf"), PurePath("a/b__c.pdf")),
+        InputFile(str(tmp_path / "a" / "b" / "c.pdf"), PurePath("a/b/c.pdf")),
+    ]
+    names = [output_name(item) for item in items]
+    assert len({name.lower() for name in names}) == len(items)
+    assert names[0].startswith("report.") and names[0].endswith(".json")
+    assert names[4].startswith("a__b__c.")
+    assert output_name(items[0]) == names[0]  # stable: resume finds it again
+
+
+def test_output_names_are_safe_file_names(tmp_path: Path) -> None:
+    odd = InputFile(str(tmp_path / "..weird name?:*.pdf"), PurePath("..weird name?:*.pdf"))
+    name = output_name(odd)
+    assert "/" not in name and "?" not in name and "*" not in name and " " not in name
+    assert not name.startswith(".")
+    long = InputFile(str(tmp_path / ("x" * 400 + ".pdf")), PurePath("x" * 400 + ".pdf"))
+    assert len(output_name(long).encode()) < 200
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def test_manifest_entries_validate_and_the_schema_ties_status_to_fields() -> None:
+    for status in ("ok", "skipped", "failed", "timeout"):
+        assert validation_error(json.loads(entry(status=status).to_json()), MANIFEST_SCHEMA) is None
+    broken = json.loads(entry(status="ok").to_json()) | {"error_code": "corrupt_pdf"}
+    assert validation_error(broken, MANIFEST_SCHEMA) is not None
+    no_reason = json.loads(entry(status="failed").to_json()) | {"error_code": None}
+    assert validation_error(no_reason, MANIFEST_SCHEMA) is not None
+
+
+def test_manifest_refuses_an_invalid_entry(tmp_path: Path) -> None:
+    with Manifest(tmp_path / "manifest.jsonl") as manifest:
+        manifest.append(entry())
+        with pytest.raises(SchemaValidationError):
+            manifest.append(entry(status="ok", error_code="oops"))
+    assert len(list(read_manifest(tmp_path / "manifest.jsonl"))) == 1
+
+
+def test_a_torn_last_line_is_dropped_and_whole_lines_kept(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.jsonl"
+    whole = entry("a.pdf").to_json() + "\n" + entry("b.pdf").to_json() + "\n"
+    path.write_text(whole + entry("c.pdf").to_json()[:40], encoding="utf-8")
+    assert repair_manifest(path) == 1
+    assert path.read_text(encoding="utf-8") == whole
+    assert repair_manifest(path) == 0
+    with Manifest(path) as manifest:
+        manifest.append(entry("c.pdf"))
+    assert [e["path"] for e in read_manifest(path)] == ["a.pdf", "b.pdf", "c.pdf"]
+
+
+def test_repair_drops_garbage_left_by_a_power_cut(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.jsonl"
+    path.write_bytes(entry("a.pdf").to_json().encode() + b"\n\x00\x00\x00\x00\n")
+    assert repair_manifest(path) == 1
+    assert [e["path"] for e in read_manifest(path)] == ["a.pdf"]
+
+
+# ---------------------------------------------------------------- resume
+
+
+def test_an_output_is_up_to_date_only_for_the_same_bytes_version_and_page_limit(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "a.json"
+    document = {
+        "source": {"sha256": "ab" * 32},
+        "pages": [{}, {}, {}],
+        "extractor": {"version": __version__, "options": {"max_pages": None}},
+    }
+    output.write_text(json.dumps(document), encoding="utf-8")
+    assert up_to_date_pages(output, "ab" * 32, None) == 3
+    assert up_to_date_pages(output, "cd" * 32, None) is None
+    assert up_to_date_pages(output, "ab" * 32, 2) is None
+    document["extractor"] = {"version": "0.0.0-old", "options": {"max_pages": None}}
+    output.write_text(json.dumps(document), encoding="utf-8")
+    assert up_to_date_pages(output, "ab" * 32, None) is None
+    output.write_text('{"source": ', encoding="utf-8")
+    assert up_to_date_pages(output, "ab" * 32, None) is None
+    assert up_to_date_pages(tmp_path / "missing.json", "ab" * 32, None) is None
+
+
+# ---------------------------------------------------------------- report and progress
+
+
+def test_the_report_counts_outcomes_and_owns_the_exit_code() -> None:
+    report = BatchReport()
+    report.record(entry("a.pdf", pages=3))
+    report.record(entry("b.pdf", status="skipped", pages=7))
+    assert report.exit_code == EXIT_OK
+    report.record(entry("c.pdf", status="timeout", error_code="timeout"))
+    assert report.exit_code == EXIT_BATCH_FAILURES
+    assert report.pages == 3  # skipped files were not extracted in this run
+    summary = report.summary()
+    assert "3 files: 1 ok, 1 skipped, 0 failed, 1 timeout" in summary
+    assert "pages/s" in summary
+
+
+def test_the_bar_shows_files_pages_rate_and_eta() -> None:
+    stream = io.StringIO()
+    report = BatchReport(total=4)
+    bar = ProgressBar(stream)
+    bar.started(report)
+    report.record(entry("a.pdf", pages=10))
+    bar.file_done(entry("a.pdf"), report)
+    bad = entry("b.pdf", status="failed")
+    report.record(bad)
+    bar.file_done(bad, report)
+    bar.finished(report)
+    text = stream.getvalue()
+    assert "\r" in text
+    assert "2/4 files" in text and "10 pages" in text and "pages/s" in text and "ETA" in text
+    assert "failed: b.pdf: corrupt_pdf: broken\n" in text
+
+
+def test_log_lines_name_each_problem_and_give_status_now_and_then() -> None:
+    stream = io.StringIO()
+    lines = ProgressLines(stream, interval=0.0)
+    report = BatchReport()
+    lines.started(report)
+    report.record(entry("a.pdf"))
+    lines.file_done(entry("a.pdf"), report)
+    bad = entry("b.pdf", status="timeout", error_code="timeout", error_message="too slow")
+    report.record(bad)
+    lines.file_done(bad, report)
+    out = stream.getvalue().splitlines()
+    assert "timeout: b.pdf: timeout: too slow" in out
+    assert any(line.startswith("1 files") for line in out)
+    assert "\r" not in stream.getvalue()
+    quiet = io.StringIO()
+    ProgressLines(quiet).file_done(entry("a.pdf"), report)
+    assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(5, "5s"), (75, "1m15s"), (4000, "1h06m")])
+def test_durations(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_schema_prints_the_manifest_schema_by_name() -> None:
+    result = CliRunner().invoke(cli, ["schema", "--name", "manifest"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["$id"] == "urn:extractor:schema:manifest:1"
+    default = CliRunner().invoke(cli, ["schema"])
+    assert json.loads(default.output)["$id"] == "urn:extractor:schema:extraction:1"
+
+
+def test_batch_needs_an_output_folder() -> None:
+    result = CliRunner().invoke(cli, ["batch", "x.pdf"])
+    assert result.exit_code == 2
+    assert "--output-dir" in result.output
+
+
+def test_batch_with_no_input_files_says_so(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not a pdf")
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 4
+    assert result.stderr.strip() == "Error: no input files found (looking for '*.pdf' in folders)"
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    with (out / ".extractor-batch.lock").open("a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        result = CliRunner().invoke(cli, ["batch", str(tmp_path / "a.pdf"), "-o", str(out)])
+    assert result.exit_code == 4
+    assert result.stderr.strip() == f"Error: {out}: another batch is writing to this folder"
+
+
+def test_schema_names_every_shipped_schema_and_refuses_others() -> None:
+    from extractor.schema import schema_names
+
+    assert {"extraction", "manifest"} <= set(schema_names())
+    for name, file in schema_names().items():
+        result = CliRunner().invoke(cli, ["schema", "--name", name])
+        assert result.exit_code == 0
+        assert json.loads(result.output)["$schema"].startswith("https://json-schema.org/"), file
+    bad = CliRunner().invoke(cli, ["schema", "--name", "nope"])
+    assert bad.exit_code == 2
+    assert f"choose from {', '.join(schema_names())}" in bad.stderr
