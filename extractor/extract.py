@@ -19,6 +19,7 @@ from extractor._version import __version__
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
+    CostFigure,
     Extraction,
     ExtractionWarning,
     ExtractorInfo,
@@ -29,6 +30,8 @@ from extractor.model import (
     Section,
     Source,
 )
+from extractor.nlp.citations import collect_citations
+from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import PdfDocument, read_pdf
@@ -78,7 +81,11 @@ def extract(
 def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extraction:
     """Run the stages after reading on an opened PDF."""
     pages, warnings = prepare_pages(pdf)
-    run_nlp(nlp, pages, warnings)
+    page_docs = run_nlp(nlp, pages, warnings)
+    cost_figures: tuple[CostFigure, ...] = ()
+    claims, citations = link_claims(
+        collect_claims(page_docs), collect_citations(page_docs), cost_figures
+    )
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
@@ -86,9 +93,9 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
         examples=(),
-        claims=(),
-        cost_figures=(),
-        citations=(),
+        claims=tuple(claims),
+        cost_figures=cost_figures,
+        citations=tuple(citations),
         warnings=tuple(warnings),
         extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
     )

@@ -326,6 +326,54 @@ def nlp_text(text: str) -> str:
     return "".join(chars)
 
 
+# When the characters of two texts stop agreeing, this many characters of the target are
+# looked for further on in the source to find where they agree again.
+ALIGN_WINDOW = 8
+
+
+def align_to_source(source: str, target: str) -> list[int]:
+    """For each character of `target`, the index of the same character in `source`, or -1.
+
+    `target` is `source` cleaned: characters translated one for one, white space changed,
+    lines dropped, hyphens removed, spaces inserted. White space is never aligned. Where the
+    two stop agreeing, the next ALIGN_WINDOW characters of the target are looked for in
+    the source to agree again; target characters found nowhere map to -1.
+    """
+    source_at = [i for i, c in enumerate(source) if not c.isspace()]
+    target_at = [j for j, c in enumerate(target) if not c.isspace()]
+    src = "".join(source[i] for i in source_at)
+    tgt = "".join(target[j] for j in target_at)
+    out = [-1] * len(target)
+    i = j = 0
+    while i < len(src) and j < len(tgt):
+        if src[i] == tgt[j]:
+            out[target_at[j]] = source_at[i]
+            i += 1
+            j += 1
+            continue
+        found = src.find(tgt[j : j + ALIGN_WINDOW], i)
+        if found > i:
+            i = found
+        else:
+            j += 1
+    return out
+
+
+def normalise_chars_mapped(text: str) -> tuple[str, list[int]]:
+    """`text` with characters translated as `normalise_chars` does, and each one's source index.
+
+    White space is kept as it is (alignment ignores it), so only the one-for-one and
+    one-for-several replacements matter here.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        for d in unicodedata.normalize("NFC", c).translate(_CHAR_TABLE):
+            chars.append(d)
+            origin.append(i)
+    return "".join(chars), origin
+
+
 def collapse_whitespace(text: str) -> str:
     """Collapse every run of white space to one space and strip the ends."""
     return re.sub(r"\s+", " ", text).strip()
