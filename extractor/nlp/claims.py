@@ -30,6 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import Citation, Claim, ClaimKind, CostFigure
+from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -40,14 +41,67 @@ CLAIMS_KEY = "extractor_claims"
 CUES_FILE = "claim_cues.json"
 # Cue categories whose phrases are matched, and the claim kind each one stands for.
 CUE_KINDS: dict[str, ClaimKind] = {
+    "hard_statistic": "statistic",
     "statistic": "statistic",
+    "superlative": "comparison",
     "comparison": "comparison",
+    "trend": "comparison",
     "causal": "causal",
     "prediction": "prediction",
     "recommendation": "recommendation",
     "definition": "definition",
     "finding": "assertion",
+    "rule": "assertion",
+    "stance": "assertion",
 }
+# Categories that do not make a claim by themselves but raise its rank.
+BOOST_CATEGORIES = ("emphasis", "author_voice")
+# Categories whose phrases are matched to lower a sentence's rank.
+PENALTY_CATEGORIES = ("method",)
+# A number a claim rests on: a percentage, an amount of money, a multiple, "9 of the 26".
+_HARD_NUMBER = re.compile(
+    r"\d[\d,.]*\s?(?:%|per\s?cent|percent|percentage points?|x\b|times\b|fold\b)"
+    r"|[£$€¥]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion)\b)?"
+    r"|\b\d[\d,.]*\s(?:million|billion|trillion)\b"
+    r"|\b\d+\s(?:out\s)?of\s(?:the\s)?\d+\b",
+    re.IGNORECASE,
+)
+# A sentence that gives an example or an aside supports a claim rather than making one.
+_ASIDE = re.compile(
+    r"^\W*(?:for example|for instance|e\.g\.|note that|\(|in one case|as an example)", re.I
+)
+# Words that end a line in the middle of a sentence (a hard line break after one does not
+# end the segment).
+CONTINUING_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "for",
+        "with",
+        "by",
+        "on",
+        "at",
+        "from",
+        "that",
+        "which",
+        "as",
+        "than",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "its",
+        "their",
+        "this",
+    ]
+)
 # Characters that end a sentence (a segment that stops without one runs on).
 SENTENCE_ENDINGS = (".", "!", "?", '"', "'", ")", ":", ";")
 # A line is heading-like when it has at most this many words and no closing punctuation.
@@ -98,7 +152,7 @@ class ClaimFinder:
         self.data = data
         self.weights: dict[str, float] = data["weights"]
         self.matchers: dict[str, PhraseMatcher] = {}
-        for category in (*CUE_KINDS, "emphasis"):
+        for category in (*CUE_KINDS, *BOOST_CATEGORIES, *PENALTY_CATEGORIES):
             matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
             phrases = data[category].get("phrases", [])
             matcher.add(category, [nlp.make_doc(phrase) for phrase in phrases])
@@ -107,15 +161,13 @@ class ClaimFinder:
         self.hedges.add("hedge", [nlp.make_doc(phrase) for phrase in data["hedges"]])
         self.boilerplate = tuple(data["skip"]["boilerplate"])
         self.caption_starts = frozenset(data["skip"]["caption_starts"])
-        self.summary_headings = frozenset(data["summary_headings"])
+        self.key_intro_words = tuple(data["key_intro_words"])
 
     def __call__(self, doc: Doc) -> Doc:
-        scored = [s for s in (self.score(seg) for seg in segments(doc)) if s is not None]
-        words = sum(1 for token in doc if token.is_alpha)
-        allowed = max(int(self.data["min_per_page"]), words // int(self.data["words_per_claim"]))
-        chosen = sorted(scored, key=lambda s: (-s.score, s.start))[:allowed]
         spans = []
-        for item in sorted(chosen, key=lambda s: s.start):
+        for item in (self.score(segment) for segment in segments(doc)):
+            if item is None:
+                continue
             span = Span(doc, item.start, item.end, label=item.kind)
             span._.extractor_claim_kind = item.kind
             span._.extractor_claim_cues = item.cues
@@ -126,7 +178,13 @@ class ClaimFinder:
         return doc
 
     def score(self, span: Span) -> Scored | None:
-        """The cues of a sentence and its score, or None when it is not a claim candidate."""
+        """The cues of a sentence and its rank score, or None when it is not a candidate.
+
+        A sentence is a candidate when the weights of its claim categories reach
+        `min_score`; its rank adds emphasis, the author's voice ("we found", "this
+        report"), its place (a summary section, a list item, a paragraph's first
+        sentence) and takes off for hedging.
+        """
         if self.skip(span):
             return None
         found: dict[str, list[str]] = {}
@@ -134,26 +192,42 @@ class ClaimFinder:
         for category, matcher in self.matchers.items():
             for _, start, end in matcher(sub):
                 found.setdefault(category, []).append(sub[start:end].text.lower())
-        for category, cues in self._token_cues(span).items():
-            found.setdefault(category, []).extend(cues)
-        hedges = sorted({sub[s:e].text.lower() for _, s, e in self.hedges(sub)})
+        for category, token_cues in self._token_cues(span).items():
+            found.setdefault(category, []).extend(token_cues)
         kinds = [c for c in CUE_KINDS if c in found]
-        if not kinds:
+        base = sum(self.weights[c] for c in kinds)
+        if not kinds or base < float(self.data["min_score"]):
             return None
-        score = sum(self.weights[c] for c in kinds)
-        if "emphasis" in found:
-            score += self.weights["emphasis"]
+        hedges = sorted({sub[s:e].text.lower() for _, s, e in self.hedges(sub)})
+        # The strongest kind counts in full, each further kind a little: a long sentence
+        # that touches many kinds is not more of a claim than a pointed one.
+        strongest = max(self.weights[c] for c in kinds)
+        score = strongest + self.weights["further_kind"] * (len(kinds) - 1)
+        score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
         if hedges:
             score += self.weights["hedge"]
-        if _BULLET.match(span.doc.text[_line_start(span.doc.text, span.start_char) :]):
+        text = span.doc.text
+        if _BULLET.match(text[_line_start(text, span.start_char) :]):
             score += self.weights["list_item"]
-        if self._in_summary(span):
+        elif not text[: span.start_char].strip() or text[: span.start_char].rstrip(" ").endswith(
+            "\n"
+        ):
+            score += self.weights["paragraph_start"]
+        if "method" in found:
+            score += self.weights["method"]
+        if _ASIDE.match(span.text):
+            score += self.weights["aside"]
+        if len(span) > int(self.data["long_words"]):
+            score += self.weights["long"]
+        elif len(span) <= int(self.data["pointed_words"]):
+            score += self.weights["pointed"]  # a key point is often put in few words
+        if any(t.dep_ == "neg" for t in span):
+            score += self.weights["negation"]  # "does not prohibit", "cannot address"
+        if self._after_key_intro(span):
             score += self.weights["summary_section"]
-        if score < float(self.data["min_score"]):
-            return None
         order = self.data["kind_order"]
         best = max(kinds, key=lambda c: (self.weights[c], -order.index(c)))
-        cues = []
+        cues: list[str] = []
         for category in kinds:
             for cue in found[category]:
                 if cue not in cues:
@@ -164,25 +238,34 @@ class ClaimFinder:
 
     def skip(self, span: Span) -> bool:
         """Whether a sentence is not prose to take claims from."""
+        return self.skip_reason(span) is not None
+
+    def skip_reason(self, span: Span) -> str | None:
+        """Why a sentence is not prose to take claims from (None when it is)."""
         text = span.text.strip()
         words = [t for t in span if not t.is_punct and not t.is_space]
-        if len(words) < int(self.data["min_words"]) or len(words) > int(self.data["max_words"]):
-            return True
-        if text.endswith("?") or _TOC_LINE.search(text):
-            return True
-        alpha = sum(1 for t in words if t.is_alpha)
-        if alpha < MIN_ALPHA_SHARE * len(words):
-            return True
+        if len(words) < int(self.data["min_words"]):
+            return "short"
+        if len(words) > int(self.data["max_words"]):
+            return "long"
+        if text.endswith("?"):
+            return "question"
+        if _TOC_LINE.search(text):
+            return "contents"
+        if sum(1 for t in words if t.is_alpha) < MIN_ALPHA_SHARE * len(words):
+            return "table"
         first = re.sub(r"^\W+", "", text).split(" ", 1)[0].lower().rstrip(".:")
         if first in self.caption_starts and re.match(r"^\W*\w+\.?\s*(?:\d|[A-Z]\b|:)", text):
-            return True
+            return "caption"
         lower = text.lower()
         if any(marker in lower for marker in self.boilerplate):
-            return True
-        if not any(t.pos_ in ("VERB", "AUX") for t in span):
-            return True
+            return "boilerplate"
+        if not any(t.pos_ in ("VERB", "AUX") or t.dep_ == "nsubj" for t in span):
+            return "no verb"
         letters = [c for c in text if c.isalpha()]
-        return sum(1 for c in letters if c.isupper()) > 0.6 * len(letters)
+        if sum(1 for c in letters if c.isupper()) > 0.6 * len(letters):
+            return "capitals"
+        return None
 
     def _token_cues(self, span: Span) -> dict[str, list[str]]:
         """Cues the parse and tags give: numbers, comparatives, modals, imperatives."""
@@ -196,6 +279,8 @@ class ClaimFinder:
         for ent in span.ents:
             if ent.label_ in stat["entity_labels"] and _is_quantity(ent):
                 add("statistic", ent.text)
+        for match in _HARD_NUMBER.finditer(span.text):
+            add("hard_statistic", match.group().strip())
         for token in span:
             lower = token.lower_
             if token.text == "%" or (lower in stat["number_words"] and token.i > span.start):
@@ -203,31 +288,42 @@ class ClaimFinder:
             if token.tag_ in data["comparison"]["tags"] and (
                 lower not in data["comparison"]["exclude_words"] or _compares(token)
             ):
-                add("comparison", token.text)
+                superlative = token.tag_ in ("JJS", "RBS")
+                add("superlative" if superlative else "comparison", token.text)
             if token.tag_ == "MD":
                 if lower in data["recommendation"]["modals"]:
                     add("recommendation", token.text)
                 elif lower in data["prediction"]["modals"]:
                     add("prediction", token.text)
-            for category in ("causal", "prediction", "finding", "definition"):
-                if (
-                    token.lemma_.lower() in data[category].get("lemmas", ())
-                    and token.pos_ == "VERB"
+            if token.pos_ == "VERB":
+                for category in CUE_KINDS:
+                    if token.lemma_.lower() in data[category].get("lemmas", ()):
+                        add(category, token.lemma_)
+                if token.lemma_.lower() in data["reporting_verbs"] and any(
+                    c.dep_ == "ccomp" for c in token.children
                 ):
-                    add(category, token.lemma_)
+                    add("finding", token.lemma_ + " that")
+                    if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
+                        add("author_voice", "we " + token.lemma_)
         if data["recommendation"].get("imperative") and _is_imperative(span):
             add("recommendation", "imperative: " + span.root.text)
         if span.root.lemma_ == "mean" and any(c.dep_ == "nsubj" for c in span.root.children):
             add("definition", span.root.text)
         return found
 
-    def _in_summary(self, span: Span) -> bool:
-        """Whether a summary heading ("Key findings", "Conclusions") is above it on its page."""
-        before = span.doc.text[: span.start_char]
-        for line in reversed(before.split("\n")[-60:]):
-            key = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?", "", line).strip().rstrip(":").lower()
-            if key in self.summary_headings:
-                return True
+    def _after_key_intro(self, span: Span) -> bool:
+        """Whether a list item follows a line that announces findings or recommendations
+        ("The main findings of the study are:")."""
+        text = span.doc.text
+        start = _line_start(text, span.start_char)
+        if not _BULLET.match(text[start:]):
+            return False
+        lines = text[:start].split("\n")
+        for line in reversed(lines[-30:]):
+            if not line.strip() or _BULLET.match(line):
+                continue
+            line = line.strip().lower()
+            return line.endswith(":") and any(word in line for word in self.key_intro_words)
         return False
 
 
@@ -276,24 +372,33 @@ def segments(doc: Doc) -> Iterable[Span]:
         start = sent.start
         for token in sent:
             if "\n" in token.text_with_ws and token.i + 1 < sent.end:
-                line_begin = _line_start(text, doc[start].idx)
-                line = text[line_begin : token.idx + len(token.text)].strip()
-                if _breaks_after(line):
+                line_begin = _line_start(text, token.idx)
+                line = text[line_begin : token.idx + len(token.text)]
+                following = text[token.idx + len(token.text) :].lstrip().split("\n", 1)[0]
+                if _breaks_after(line, following):
                     yield from _trim(doc[start : token.i + 1])
                     start = token.i + 1
         if start < sent.end:
             yield from _trim(doc[start : sent.end])
 
 
-def _breaks_after(line: str) -> bool:
-    """Whether a hard line break after `line` ends a segment."""
+def _breaks_after(line: str, following: str) -> bool:
+    """Whether a hard line break after `line`, before `following`, ends a segment.
+
+    Soft wraps are spaces in the text spaCy reads, so a line break there ends a
+    paragraph, a heading, a caption or a list item, unless the line stops mid-sentence
+    (a comma, a hyphen, a word such as "the") or the next line goes on in lower case.
+    """
     stripped = line.strip()
     if not stripped:
         return True
     if stripped.endswith((".", "!", "?", ":", ";")):
         return True
-    words = stripped.split()
-    return len(words) <= MAX_HEADING_WORDS and stripped[0].isupper() and not stripped.endswith(",")
+    nxt = following.lstrip()
+    if not nxt or nxt[0].islower() or stripped.endswith((",", "-", "(", "/")):
+        return False
+    last_word = stripped.split()[-1].lower()
+    return last_word not in CONTINUING_WORDS
 
 
 def _trim(span: Span) -> Iterable[Span]:
@@ -334,13 +439,25 @@ def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
 # The collector and the links.
 
 
+# A line in a font this much larger than the body's is a heading; text at most this
+# share of it is small print.
+HEADING_SIZE_RATIO = 1.15
+SMALL_PRINT_RATIO = 0.9
+
+
 def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
-    """The claims of every page, each quoted from its page; text runs on over a page break."""
+    """The claims of a document: each page's best candidates, quoted from their page.
+
+    A page keeps at most one claim per `words_per_claim` words (at least `min_per_page`),
+    best first; candidates in a summary section rank higher. A claim's text runs on over
+    a page break when its sentence does.
+    """
+    data = cue_data()
+    chosen = choose_claims(page_docs, data)
     claims: list[Claim] = []
     skip_first: set[tuple[int, int]] = set()
     for n, pd in enumerate(page_docs):
-        spans = list(pd.doc.spans.get(CLAIMS_KEY, []))
-        for span in spans:
+        for span in chosen[pd.page.index]:
             if (pd.page.index, span.start_char) in skip_first:
                 continue
             ref, quote, char_span = locate(pd.page, span.start_char, span.end_char)
@@ -367,6 +484,99 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
                 )
             )
     return claims
+
+
+def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[int, list[Span]]:
+    """Each page's claims among its candidates, by rank within a budget for the document.
+
+    The document gets one claim per `words_per_claim` words. Every page first gets its
+    best `min_per_page` candidates; the rest of the budget goes to the best candidates of
+    the whole document (those in a summary section rank higher), a page taking at most
+    one per `words_per_claim_max` words.
+    """
+    summary = summary_ranges(page_docs)
+    bonus = float(data["weights"]["summary_section"])
+    small_print = float(data["weights"]["small_print"])
+    body = document_body_size(pd.page for pd in page_docs)
+    ranked: list[tuple[float, int, int, Span]] = []
+    page_max: dict[int, int] = {}
+    total_words = 0
+    for order, pd in enumerate(page_docs):
+        ranges = summary.get(pd.page.index, [])
+        words = sum(1 for token in pd.doc if token.is_alpha)
+        total_words += words
+        page_max[pd.page.index] = max(
+            int(data["min_per_page"]), words // int(data["words_per_claim_max"])
+        )
+        for span in pd.doc.spans.get(CLAIMS_KEY, []):
+            inside = any(lo <= span.start_char < hi for lo, hi in ranges)
+            rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
+            size = pd.page.size_at(span.start_char)
+            if body is not None and size is not None and size <= body * SMALL_PRINT_RATIO:
+                rank += small_print  # a box, a caption, a note: support, not the argument
+            ranked.append((rank, order, span.start, span))
+    ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+    budget = max(1, total_words // int(data["words_per_claim"]))
+    chosen: dict[int, list[Span]] = {pd.page.index: [] for pd in page_docs}
+    taken: set[tuple[int, int]] = set()
+    for _, order, start, span in ranked:
+        index = page_docs[order].page.index
+        if len(chosen[index]) < int(data["min_per_page"]):
+            chosen[index].append(span)
+            taken.add((order, start))
+    count = len(taken)
+    for _, order, start, span in ranked:
+        index = page_docs[order].page.index
+        if count >= budget:
+            break
+        if (order, start) in taken or len(chosen[index]) >= page_max[index]:
+            continue
+        chosen[index].append(span)
+        taken.add((order, start))
+        count += 1
+    return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
+
+
+def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
+    """Where each page is inside a summary section, as (start, end) offsets of its text.
+
+    A summary section opens at a heading such as "Executive summary", "Key findings" or
+    "What GAO Found" (or a line that starts "SUMMARY:") and closes at the next heading
+    (a line in a larger font, or a common section name), or after `max_summary_pages`.
+    """
+    data = cue_data()
+    summary_heads = frozenset(data["summary_headings"])
+    other_heads = frozenset(data["other_headings"])
+    body = document_body_size(pd.page for pd in page_docs)
+    out: dict[int, list[tuple[int, int]]] = {}
+    opened: int | None = None  # page index where the open section began
+    for pd in page_docs:
+        page = pd.page
+        start = 0 if opened is not None else None
+        if opened is not None and page.index - opened >= int(data["max_summary_pages"]):
+            start = opened = None
+        lines = page_lines(page.text)
+        sizes = line_sizes(page, lines)
+        ranges = out.setdefault(page.index, [])
+        for line, size in zip(lines, sizes, strict=True):
+            key = heading_key(line.text)
+            prefix = heading_key(line.text.split(":", 1)[0]) if ":" in line.text else ""
+            if key in summary_heads or (prefix in summary_heads and prefix.upper() in line.text):
+                if start is None:
+                    start, opened = line.start, page.index
+                continue
+            large = (
+                body is not None
+                and size is not None
+                and size >= body * HEADING_SIZE_RATIO
+                and len(line.text.split()) <= MAX_HEADING_WORDS
+            )
+            if start is not None and (large or key in other_heads):
+                ranges.append((start, line.start))
+                start = opened = None
+        if start is not None:
+            ranges.append((start, len(page.text)))
+    return out
 
 
 def _run_on(doc: Doc) -> Span | None:
