@@ -30,7 +30,7 @@ from extractor.model import (
     Section,
     Source,
 )
-from extractor.nlp.citations import collect_citations
+from extractor.nlp.citations import read_citations
 from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
@@ -83,8 +83,9 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
     pages, warnings = prepare_pages(pdf)
     page_docs = run_nlp(nlp, pages, warnings)
     cost_figures: tuple[CostFigure, ...] = ()
+    citations, note_regions = read_citations(page_docs)
     claims, citations = link_claims(
-        collect_claims(page_docs), collect_citations(page_docs), cost_figures
+        collect_claims(page_docs), citations, cost_figures, note_regions
     )
     result = Extraction(
         schema_version=SCHEMA_VERSION,

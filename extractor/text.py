@@ -382,8 +382,9 @@ def nlp_text(text: str) -> str:
 
 
 # When the characters of two texts stop agreeing, this many characters of the target are
-# looked for further on in the source to find where they agree again.
-ALIGN_WINDOW = 8
+# looked for further on in the source to find where they agree again (the longer first:
+# it is less likely to be found in the wrong place).
+ALIGN_WINDOWS = (8, 4)
 
 
 def align_to_source(source: str, target: str) -> list[int]:
@@ -391,8 +392,8 @@ def align_to_source(source: str, target: str) -> list[int]:
 
     `target` is `source` cleaned: characters translated one for one, white space changed,
     lines dropped, hyphens removed, spaces inserted. White space is never aligned. Where the
-    two stop agreeing, the next ALIGN_WINDOW characters of the target are looked for in
-    the source to agree again; target characters found nowhere map to -1.
+    two stop agreeing, the next few characters of the target (ALIGN_WINDOWS) are looked
+    for in the source to agree again; target characters found nowhere map to -1.
     """
     source_at = [i for i, c in enumerate(source) if not c.isspace()]
     target_at = [j for j, c in enumerate(target) if not c.isspace()]
@@ -406,9 +407,11 @@ def align_to_source(source: str, target: str) -> list[int]:
             i += 1
             j += 1
             continue
-        found = src.find(tgt[j : j + ALIGN_WINDOW], i)
-        if found > i:
-            i = found
+        for window in ALIGN_WINDOWS:
+            found = src.find(tgt[j : j + window], i)
+            if found > i:
+                i = found
+                break
         else:
             j += 1
     return out

@@ -2,19 +2,21 @@
 
 Two stages, as for every item type:
 
-- The spaCy component `extractor_citations` reads one page's text and marks candidates:
-  lines that may start a note or reference entry (`doc.spans["extractor_citations"]`),
-  places in the body that may point to one (`doc.spans["extractor_citation_anchors"]`:
-  note markers, bracketed numbers, "(Author, 2009)", URLs) and headings that open a
-  notes or references section (`doc.spans["extractor_notes_headings"]`). Text alone
-  cannot tell a footnote "1 Pub. L. No. 103-62" from a numbered list item, so nothing
-  is decided here.
-- `collect_citations` decides, across the document, with the layout evidence the page
-  carries (font sizes from the PDF: superscript markers, footnote lines in a smaller
-  font; markers text.py separated from the word they were glued to): which candidates
-  are notes, where each note ends (on the next page too), and which marker points to
-  which note. A note and its marker confirm each other: a candidate marker that no note
-  answers is dropped, and so is a number at the foot of a page that no marker calls.
+- The spaCy component `extractor_citations` marks the places in a page's text that may
+  point to a note or a reference (`doc.spans["extractor_citations"]`, labelled with their
+  form; the exact candidates, markers included, in `doc._.extractor_citation_candidates`):
+  note markers after a word ("online. 1"), bracketed numbers ("[3, 5-7]"), "(Author,
+  2009)" references and URLs. Text alone cannot tell a marker "1" from a quantity, so
+  nothing is decided here.
+- `read_citations` (and `collect_citations`) decides across the document, from the
+  page's real lines (the Doc reads soft-wrapped lines as one) and the layout evidence
+  the page carries: font sizes from the PDF (superscript markers, footnote lines in a
+  smaller font) and the markers text.py separated from the word they were glued to.
+  It reads footnotes (wherever pypdf put them on the page), endnotes and reference
+  sections (after a "Notes" or "References" heading), notes running on to the next page,
+  and links each note to the markers that call it. A note and its marker confirm each
+  other: a number at a page foot that no marker calls, in a font no smaller than the
+  body's, is not a note.
 """
 
 from __future__ import annotations
@@ -321,8 +323,9 @@ class Candidate:
     start: int
     end: int
     marker: str | None
-    form: str  # "number", "bracket", "roman", "symbol", "letter", "line", "trailing",
-    # "token", "author_year", "url", "author"
+    # Note starts: "number", "bracket", "roman", "symbol", "letter", "glued", "line",
+    # "trailing", "author"; anchors: "token", "line", "bracket", "author_year", "url".
+    form: str
 
 
 def note_candidates(text: str) -> list[Candidate]:
@@ -582,8 +585,18 @@ class _State:
     page_has_footnote: bool = False
 
 
+# Where the notes are: page index -> (start, end) spans of the lines notes take up, on
+# every page a note covers (a note's quote holds only its first page's part).
+NoteRegions = dict[int, list[tuple[int, int]]]
+
+
 def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:
     """Notes, references and URLs of one document, each with the markers that point to it."""
+    return read_citations(page_docs)[0]
+
+
+def read_citations(page_docs: Sequence[PageDoc]) -> tuple[list[Citation], NoteRegions]:
+    """The citations of a document, and where its notes are (for `link_claims`)."""
     body_size = document_body_size(pd.page for pd in page_docs)
     layouts: dict[int, _Layout] = {}
     anchors: dict[int, list[Candidate]] = {}
@@ -606,7 +619,8 @@ def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:
     _link(notes, [pd.page for pd in page_docs], body_anchors, layouts)
     citations = [_citation(note) for note in notes]
     citations.extend(_url_citations(page_docs, body_anchors))
-    return sorted(citations, key=lambda c: (c.page.index, c.char_span.start))
+    citations.sort(key=lambda c: (c.page.index, c.char_span.start))
+    return citations, dict(covered)
 
 
 def _inside(offset: int, spans: Iterable[tuple[int, int]]) -> bool:

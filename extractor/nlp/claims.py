@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from extractor.model import Citation, Claim, ClaimKind, CostFigure
+from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace
@@ -111,7 +111,8 @@ MAX_HEADING_WORDS = 12
 MIN_ALPHA_SHARE = 0.6
 # Characters of a page a table-of-contents line ends with: dot leaders and a page number.
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\.\s\.\s\.)\s*\d{1,4}\s*$|^\s*\d{1,4}\s*$")
-_BULLET = re.compile(r"^\s*(?:[•●▪■◦‣*·o!-]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+# A list item: a bullet (any symbol, or "o" or "-"), "1." or "(a)", then a space.
+_BULLET = re.compile(r"^\s*(?:[^\w\s(\[\"'$£€¥%&]|o|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
 @cache
@@ -250,6 +251,8 @@ class ClaimFinder:
             return "long"
         if text.endswith("?"):
             return "question"
+        if _is_heading(text):
+            return "heading"
         if _TOC_LINE.search(text):
             return "contents"
         if sum(1 for t in words if t.is_alpha) < MIN_ALPHA_SHARE * len(words):
@@ -260,8 +263,11 @@ class ClaimFinder:
         lower = text.lower()
         if any(marker in lower for marker in self.boilerplate):
             return "boilerplate"
-        if not any(t.pos_ in ("VERB", "AUX") or t.dep_ == "nsubj" for t in span):
-            return "no verb"
+        if not text.endswith((".", "!")) and not any(
+            t.pos_ in ("VERB", "AUX") or t.dep_ == "nsubj" for t in span
+        ):
+            return "no verb"  # a heading or a fragment (a full stop says a sentence, whatever
+            # the parser made of it)
         letters = [c for c in text if c.isalpha()]
         if sum(1 for c in letters if c.isupper()) > 0.6 * len(letters):
             return "capitals"
@@ -327,6 +333,20 @@ class ClaimFinder:
         return False
 
 
+# A line is a heading when it does not end a sentence and this share of its longer words
+# are capitalised ("Why Councils Should Use Social Media").
+HEADING_CAPITALS_SHARE = 0.7
+
+
+def _is_heading(text: str) -> bool:
+    """A title-case line that does not end like a sentence."""
+    if text.rstrip().endswith((".", "!", "?", ";", ":", '."', ".'", '"', ")")):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if len(w) > 3]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return bool(words) and capitalised >= HEADING_CAPITALS_SHARE * len(words)
+
+
 def _is_quantity(ent: Span) -> bool:
     """Whether an entity is a quantity a claim can rest on, not a year or a list number."""
     text = ent.text.strip()
@@ -349,7 +369,7 @@ def _compares(token: Token) -> bool:
 def _is_imperative(span: Span) -> bool:
     """A sentence that starts with a bare verb and has no subject: "Cut taxes for workers"."""
     root = span.root
-    words = [t for t in span if not t.is_punct and not t.is_space and t.text not in "•●▪■◦‣*·-!"]
+    words = [t for t in span if not t.is_punct and not t.is_space and not _is_bullet_token(t.text)]
     if not words or root != words[0] or root.tag_ != "VB":
         return False
     return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
@@ -407,7 +427,7 @@ def _trim(span: Span) -> Iterable[Span]:
     doc = span.doc
     while start < end and (
         doc[start].is_space
-        or doc[start].text in "•●▪■◦‣*·-!"
+        or _is_bullet_token(doc[start].text)
         or _is_leading_marker(doc, start, end)
     ):
         start += 1
@@ -415,6 +435,11 @@ def _trim(span: Span) -> Iterable[Span]:
         end -= 1
     if end > start:
         yield doc[start:end]
+
+
+def _is_bullet_token(text: str) -> bool:
+    """A token that is a list bullet: one symbol character that is not a bracket or quote."""
+    return len(text) == 1 and not text.isalnum() and text not in "([{\"'$£€¥%&"
 
 
 def _is_leading_marker(doc: Doc, i: int, end: int) -> bool:
@@ -489,7 +514,9 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
 def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[int, list[Span]]:
     """Each page's claims among its candidates, by rank within a budget for the document.
 
-    The document gets one claim per `words_per_claim` words. Every page first gets its
+    The document gets one claim per `words_per_claim` words, one per
+    `words_per_claim_summary` in its summary sections, where a paper states its key
+    claims. Every page first gets its
     best `min_per_page` candidates; the rest of the budget goes to the best candidates of
     the whole document (those in a summary section rank higher), a page taking at most
     one per `words_per_claim_max` words.
@@ -500,11 +527,17 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     body = document_body_size(pd.page for pd in page_docs)
     ranked: list[tuple[float, int, int, Span]] = []
     page_max: dict[int, int] = {}
-    total_words = 0
+    allowance = 0.0
     for order, pd in enumerate(page_docs):
         ranges = summary.get(pd.page.index, [])
         words = sum(1 for token in pd.doc if token.is_alpha)
-        total_words += words
+        in_summary = sum(
+            1
+            for token in pd.doc
+            if token.is_alpha and any(lo <= token.idx < hi for lo, hi in ranges)
+        )
+        allowance += in_summary / float(data["words_per_claim_summary"])
+        allowance += (words - in_summary) / float(data["words_per_claim"])
         page_max[pd.page.index] = max(
             int(data["min_per_page"]), words // int(data["words_per_claim_max"])
         )
@@ -516,7 +549,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
                 rank += small_print  # a box, a caption, a note: support, not the argument
             ranked.append((rank, order, span.start, span))
     ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
-    budget = max(1, total_words // int(data["words_per_claim"]))
+    budget = max(1, int(allowance))
     chosen: dict[int, list[Span]] = {pd.page.index: [] for pd in page_docs}
     taken: set[tuple[int, int]] = set()
     for _, order, start, span in ranked:
@@ -541,8 +574,11 @@ def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, in
     """Where each page is inside a summary section, as (start, end) offsets of its text.
 
     A summary section opens at a heading such as "Executive summary", "Key findings" or
-    "What GAO Found" (or a line that starts "SUMMARY:") and closes at the next heading
-    (a line in a larger font, or a common section name), or after `max_summary_pages`.
+    "What GAO Found" (alone on its line, or starting it: "SUMMARY: The FAA proposes",
+    "Results in Brief Agencies can ..."; at the top of its page where pypdf read the
+    heading last) and closes at the next heading of its rank (a
+    line in a font at least as large, where the fonts are known, or a common section
+    name), or after `max_summary_pages` pages.
     """
     data = cue_data()
     summary_heads = frozenset(data["summary_headings"])
@@ -550,6 +586,7 @@ def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, in
     body = document_body_size(pd.page for pd in page_docs)
     out: dict[int, list[tuple[int, int]]] = {}
     opened: int | None = None  # page index where the open section began
+    level: float | None = None  # font size of its heading
     for pd in page_docs:
         page = pd.page
         start = 0 if opened is not None else None
@@ -558,25 +595,54 @@ def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, in
         lines = page_lines(page.text)
         sizes = line_sizes(page, lines)
         ranges = out.setdefault(page.index, [])
-        for line, size in zip(lines, sizes, strict=True):
-            key = heading_key(line.text)
-            prefix = heading_key(line.text.split(":", 1)[0]) if ":" in line.text else ""
-            if key in summary_heads or (prefix in summary_heads and prefix.upper() in line.text):
+        for i, (line, size) in enumerate(zip(lines, sizes, strict=True)):
+            if _opens_summary(line.text, summary_heads):
                 if start is None:
-                    start, opened = line.start, page.index
+                    start, opened, level = line.start, page.index, size
+                    if sum(1 for rest in lines[i + 1 :] if rest.text.strip()) < 2:
+                        # pypdf put a side or title heading after the text it heads
+                        start = 0
                 continue
+            if start is None:
+                continue
+            heading = len(
+                line.text.split()
+            ) <= MAX_HEADING_WORDS and not line.text.rstrip().endswith((".", ",", ";"))
             large = (
-                body is not None
+                heading
+                and body is not None
                 and size is not None
                 and size >= body * HEADING_SIZE_RATIO
-                and len(line.text.split()) <= MAX_HEADING_WORDS
+                and (level is None or size >= level)
             )
-            if start is not None and (large or key in other_heads):
+            if large or heading_key(line.text) in other_heads:
                 ranges.append((start, line.start))
                 start = opened = None
         if start is not None:
             ranges.append((start, len(page.text)))
-    return out
+    return {index: [r for r in ranges if r[1] > r[0]] for index, ranges in out.items()}
+
+
+def _opens_summary(line: str, headings: frozenset[str]) -> bool:
+    """Whether a line is a summary heading, or starts with one ("SUMMARY: ...")."""
+    if heading_key(line) in headings:
+        return True
+    stripped = line.strip()
+    if ":" in stripped:
+        prefix = stripped.split(":", 1)[0]
+        if heading_key(prefix) in headings and prefix.strip().isupper():
+            return True
+    # A side heading pypdf ran into its paragraph: "Results in Brief Agencies can ...".
+    words = stripped.split()
+    for n in range(2, min(len(words), 5)):
+        head = " ".join(words[:n])
+        if (
+            heading_key(head) in headings
+            and all(w[:1].isupper() or (w.islower() and len(w) <= 3) for w in words[:n])
+            and words[n][:1].isupper()
+        ):
+            return True
+    return False
 
 
 def _run_on(doc: Doc) -> Span | None:
@@ -588,23 +654,51 @@ def _run_on(doc: Doc) -> Span | None:
     return None
 
 
+def _cut_at_notes(claim: Claim, note_spans: set[tuple[int, int, int]]) -> Claim:
+    """A claim whose sentence runs into a note below it (the sentence goes on over the page
+    break, the notes come first) ends where the note begins."""
+    start, end = claim.char_span.start, claim.char_span.end
+    cut = min(
+        (lo for index, lo, _ in note_spans if index == claim.page.index and start < lo < end),
+        default=None,
+    )
+    if cut is None:
+        return claim
+    quote = claim.quote[: cut - start].rstrip()
+    return replace(
+        claim,
+        quote=quote,
+        char_span=CharSpan(start, start + len(quote)),
+        text=collapse_whitespace(quote),
+    )
+
+
 # A note marker may sit this many characters after the end of its sentence ("report.12").
 MARKER_REACH = 3
 
 
 def link_claims(
-    claims: Sequence[Claim], citations: Sequence[Citation], cost_figures: Sequence[CostFigure]
+    claims: Sequence[Claim],
+    citations: Sequence[Citation],
+    cost_figures: Sequence[CostFigure],
+    note_regions: Mapping[int, Sequence[tuple[int, int]]] | None = None,
 ) -> tuple[list[Claim], list[Citation]]:
     """Link claims to the citations whose markers they hold and the cost figures inside them.
 
     A claim cites a citation when one of its anchors lies in the claim's span on the same
-    page, or just after it (a marker after the full stop). A claim that falls inside a note
-    is not a claim of the paper's body and is dropped. Returns new claims and citations
-    with `citation_ids` and `cited_by` filled, symmetric by construction.
+    page, or just after it (a marker after the full stop); it holds a cost figure whose
+    span lies inside its own on the same page. A claim that starts inside a note is not a
+    claim of the paper's body and is dropped; one that runs into a note ends where the
+    note begins. Notes are where `note_regions` says (page index -> spans, from
+    `read_citations`), else where the notes' quotes are. Returns new claims and
+    citations with `citation_ids`, `cost_figure_ids` and `cited_by` filled, symmetric by
+    construction.
     """
     note_spans = {
         (c.page.index, c.char_span.start, c.char_span.end) for c in citations if c.kind != "url"
     }
+    for index, spans in (note_regions or {}).items():
+        note_spans.update((index, start, end) for start, end in spans)
     kept = [
         claim
         for claim in claims
@@ -615,7 +709,7 @@ def link_claims(
     ]
     cited_by: dict[str, list[str]] = {c.id: [] for c in citations}
     out_claims = []
-    for claim in kept:
+    for claim in (_cut_at_notes(claim, note_spans) for claim in kept):
         lo, hi = claim.char_span.start, claim.char_span.end + MARKER_REACH
         cites = [
             citation.id
