@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor._version import __version__
+from extractor.examples import collect_examples
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -78,14 +79,14 @@ def extract(
 def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extraction:
     """Run the stages after reading on an opened PDF."""
     pages, warnings = prepare_pages(pdf)
-    run_nlp(nlp, pages, warnings)
+    page_docs = run_nlp(nlp, pages, warnings)
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
         document=document_info(pdf.metadata, pages),
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
-        examples=(),
+        examples=tuple(collect_examples(page_docs)),
         claims=(),
         cost_figures=(),
         citations=(),

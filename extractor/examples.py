@@ -1,0 +1,268 @@
+"""Document-level work on examples: one `Example` per case, from the component's mentions.
+
+The `extractor_examples` component marks, page by page, the sentences and headings that
+introduce a named case. Here they become examples:
+- a case-study heading opens a box that runs to the next case heading or the end of the
+  page, and on over the page break when its text goes on there;
+- an example sentence takes in the sentences after it in the same paragraph (also over a
+  page break) until another case is introduced;
+- a case the paper has already introduced is not introduced again: later mentions of the
+  same name (or of its acronym) are the same case;
+- the paper's own subject ("the Department", "the Council" of a council's report), named on
+  a large share of its pages, is what the paper is about rather than an example of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span
+
+from extractor.model import Example, PageRef
+from extractor.nlp.examples import MENTION_ATTR, SPAN_KEY, ExampleMention, find_platforms
+from extractor.pages import PageText, item_id, locate
+from extractor.text import collapse_whitespace
+
+if TYPE_CHECKING:
+    from extractor.extract import PageDoc
+
+# A name found on at least this share of the pages with text (and on at least
+# TOPIC_MIN_PAGES of them) is the paper's subject, not an example.
+TOPIC_PAGE_SHARE = 0.2
+TOPIC_MIN_PAGES = 4
+# How many sentences after the introducing one an example takes in, at most.
+MAX_FOLLOWING_SENTENCES = 4
+# Longest summary kept, in characters (cut at a sentence end where possible).
+MAX_SUMMARY_CHARS = 700
+# How far into the next page a case-study box may run when nothing there ends it.
+MAX_BOX_CARRY_CHARS = 2500
+# Characters that end a sentence (a page that ends on one ends its paragraph too).
+SENTENCE_END = re.compile(r"[.!?:;][\"')\]]*\s*$")
+
+
+@dataclass
+class _Case:
+    """An example being built: where it starts and what text describes it, page by page."""
+
+    mention: ExampleMention
+    name: str
+    key: str
+    aliases: set[str]
+    start_page: int
+    start: int
+    # (position in page_docs, start, end) of each described stretch, in order.
+    stretches: list[tuple[int, int, int]] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+
+def name_key(name: str) -> str:
+    """The form of a name that decides whether two mentions are one case."""
+    key = name.lower().replace("\u2019", "'")
+    key = re.sub(r"^(the|a|an)\s+", "", key)
+    key = re.sub(r"'s?\b", "", key)
+    key = re.sub(r"[^\w&]+", " ", key)
+    return " ".join(key.split())
+
+
+def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
+    """One Example per case introduced in the document, in page order."""
+    topic = _TopicNames([pd.page for pd in page_docs])
+    cases: list[_Case] = []
+    seen: dict[str, _Case] = {}
+    for position, page_doc in enumerate(page_docs):
+        for span in page_doc.doc.spans.get(SPAN_KEY, []):
+            mention: ExampleMention | None = span._.get(MENTION_ATTR)
+            if mention is None or _inside(cases, position, span.start_char):
+                continue
+            name = _case_name(mention, seen, topic)
+            if name is None:
+                continue
+            key = name_key(name)
+            case = _Case(
+                mention=mention,
+                name=name,
+                key=key,
+                aliases={name_key(a) for a in mention.aliases} if name == mention.name else set(),
+                start_page=position,
+                start=span.start_char,
+                cues=list(mention.cues),
+                organisations=list(mention.organisations),
+                places=list(mention.places),
+            )
+            if mention.kind == "case_study":
+                _extend_box(case, page_docs, position, span)
+            else:
+                _extend_paragraph(case, page_docs, position, span)
+            cases.append(case)
+            seen[key] = case
+            for alias in case.aliases:
+                seen.setdefault(alias, case)
+    return [_example(case, page_docs) for case in cases]
+
+
+def _case_name(
+    mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames
+) -> str | None:
+    """The name of the new case a mention introduces, or None when it introduces none.
+
+    A mention of a case already introduced (by name or acronym) introduces nothing. When its
+    name is the paper's own subject ("the Department ... launched the X programme"), the
+    named scheme or object in the same sentence is the case, if there is one.
+    """
+    keys = [name_key(mention.name), *(name_key(a) for a in mention.aliases)]
+    if any(k in seen for k in keys if k):
+        return None
+    if mention.kind == "case_study":
+        return mention.name
+    if not topic.is_topic(mention.name, mention.aliases):
+        return mention.name
+    for alternative in mention.alternatives:
+        key = name_key(alternative)
+        if key and key not in seen and not topic.is_topic(alternative, ()):
+            return alternative
+    return None
+
+
+class _TopicNames:
+    """Decides which names the paper is about, by the share of pages that name them."""
+
+    def __init__(self, pages: Sequence[PageText]) -> None:
+        self.texts = [page.text for page in pages if page.text.strip()]
+        self.cache: dict[str, bool] = {}
+
+    def pages_naming(self, name: str) -> int:
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        return sum(1 for text in self.texts if pattern.search(text))
+
+    def is_topic(self, name: str, aliases: Sequence[str]) -> bool:
+        core = re.sub(r"^(?:the|The)\s+", "", re.sub(r"'s?$", "", name))
+        if core not in self.cache:
+            count = max([self.pages_naming(core), *(self.pages_naming(a) for a in aliases)])
+            self.cache[core] = (
+                count >= TOPIC_MIN_PAGES and count >= TOPIC_PAGE_SHARE * len(self.texts)
+            )
+        return self.cache[core]
+
+
+def _inside(cases: Sequence[_Case], position: int, offset: int) -> bool:
+    """Whether a mention falls inside the text an earlier case already covers."""
+    return any(
+        page == position and start <= offset < end
+        for case in cases
+        for page, start, end in case.stretches
+    )
+
+
+def _case_heading_starts(doc: Doc) -> list[int]:
+    return [
+        span.start_char
+        for span in doc.spans.get(SPAN_KEY, [])
+        if span._.get(MENTION_ATTR) is not None and span._.get(MENTION_ATTR).kind == "case_study"
+    ]
+
+
+def _extend_box(case: _Case, page_docs: Sequence[PageDoc], position: int, heading: Span) -> None:
+    doc = page_docs[position].doc
+    later = [s for s in _case_heading_starts(doc) if s > heading.start_char]
+    end = min(later) if later else len(doc.text)
+    case.stretches.append((position, heading.start_char, end))
+    if later or position + 1 >= len(page_docs):
+        return
+    following = page_docs[position + 1]
+    if following.page.index != page_docs[position].page.index + 1:
+        return
+    next_text = following.doc.text
+    headings = _case_heading_starts(following.doc)
+    if headings and min(headings) < len(next_text) // 20:
+        return
+    carry = min([*headings, min(len(next_text), MAX_BOX_CARRY_CHARS)])
+    if not headings:
+        paragraph_end = next_text.find("\n\n", 1)
+        if paragraph_end > 0:
+            carry = min(carry, paragraph_end)
+    if carry > 0 and next_text[:carry].strip():
+        case.stretches.append((position + 1, 0, carry))
+
+
+def _extend_paragraph(
+    case: _Case, page_docs: Sequence[PageDoc], position: int, first: Span
+) -> None:
+    sentences = list(first.doc.sents)
+    index = next(i for i, s in enumerate(sentences) if s.end_char > first.start_char)
+    end = first.end_char
+    taken = 0
+    for sent in sentences[index + 1 :]:
+        if taken >= MAX_FOLLOWING_SENTENCES or not _continues(first.doc, end, sent, case):
+            break
+        end = sent.end_char
+        taken += 1
+    case.stretches.append((position, first.start_char, end))
+    runs_on = end >= len(first.doc.text.rstrip()) and taken < MAX_FOLLOWING_SENTENCES
+    if not runs_on or position + 1 >= len(page_docs):
+        return
+    following = page_docs[position + 1]
+    if following.page.index != page_docs[position].page.index + 1:
+        return
+    ended = SENTENCE_END.search(first.doc.text[:end]) is not None
+    next_sents = list(following.doc.sents)
+    if not next_sents:
+        return
+    opener = next_sents[0]
+    if ended and not opener.text[:1].islower():
+        return
+    case.stretches.append((position + 1, opener.start_char, opener.end_char))
+
+
+def _continues(doc: Doc, end: int, sent: Span, case: _Case) -> bool:
+    """Whether `sent` goes on describing the case whose text ends at `end`."""
+    if "\n" in doc.text[end : sent.start_char] or "\n" in doc.text[end - 1 : end]:
+        return False
+    for span in doc.spans.get(SPAN_KEY, []):
+        if span.start_char == sent.start_char:
+            mention: ExampleMention = span._.get(MENTION_ATTR)
+            if name_key(mention.name) not in {case.key, *case.aliases}:
+                return False
+    return True
+
+
+def _example(case: _Case, page_docs: Sequence[PageDoc]) -> Example:
+    first_position, start, end = case.stretches[0]
+    page = page_docs[first_position].page
+    ref, quote, span = locate(page, start, end)
+    pages: list[PageRef] = []
+    texts: list[str] = []
+    for position, s_start, s_end in case.stretches:
+        stretch_page = page_docs[position].page
+        if stretch_page.ref not in pages:
+            pages.append(stretch_page.ref)
+        texts.append(stretch_page.text[s_start:s_end])
+    summary = _summary(" ".join(texts))
+    mention = case.mention
+    return Example(
+        id=item_id("ex", page, span.start),
+        page=ref,
+        pages=tuple(pages),
+        quote=quote,
+        char_span=span,
+        name=case.name,
+        kind=mention.kind,
+        organisations=tuple(dict.fromkeys(case.organisations)),
+        places=tuple(dict.fromkeys(case.places)),
+        platforms=find_platforms(" ".join(texts)),
+        summary=summary,
+        cues=tuple(dict.fromkeys(case.cues)),
+    )
+
+
+def _summary(text: str) -> str:
+    text = collapse_whitespace(text)
+    if len(text) <= MAX_SUMMARY_CHARS:
+        return text
+    cut = text[:MAX_SUMMARY_CHARS]
+    stop = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: stop + 1] if stop > MAX_SUMMARY_CHARS // 3 else cut.rstrip() + "..."

@@ -1,0 +1,651 @@
+"""The `extractor_examples` component: sentences that describe a named, concrete case.
+
+A discussion paper persuades with examples: "Brent Council tweeted gritting updates", a
+boxed "Case study: Kent County Council", "For example, FixMyStreet lets residents report
+potholes". This component marks, on one page's Doc, every sentence or heading that
+introduces such a case, with the case's name, in `doc.spans["extractor_examples"]`; each
+span carries an `ExampleMention` in `span._.extractor_example`.
+
+Signals, each general rather than tuned to one paper:
+- a case-study heading ("Case study 2: ...", "Box 3 - ...");
+- a cue phrase ("for example", "for instance", "one council", "building on the success
+  of", "in <place>, the council ...") followed by a name;
+- a named organisation, place, service or scheme as the subject of a verb that reports
+  something done or offered (not "will", "should", "said").
+
+A bare name in a list is not an example: a mention needs a verb or a cue. Merging
+mentions into one example per case, across sentences and page breaks, is document-level
+work and happens in `collect_examples` (extractor/examples.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Span, Token
+
+from extractor.model import ExampleKind
+
+SPAN_KEY = "extractor_examples"
+MENTION_ATTR = "extractor_example"
+
+# Entity labels that can name a case (people are not cases; dates and amounts never are).
+NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "GPE", "LOC", "WORK_OF_ART"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ORGANISATION_LABELS = frozenset({"ORG"})
+NON_NAME_LABELS = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "PERSON", "NORP"}
+)
+
+# Small words that may sit inside a name ("Department of Health", "Click It or Ticket").
+NAME_CONNECTORS = frozenset({"of", "for", "and", "or", "the", "&", "'s", "'", "-", "upon"})
+
+# Words that start a heading of a boxed or numbered case.
+CASE_HEADING = re.compile(
+    r"^(?P<cue>case\s+stud(?:y|ies)|case\s+example|example|box|spotlight|in\s+practice)"
+    r"(?:\s+(?P<number>\d{1,3}|[ivxIVX]{1,4}|[A-Z]))?\s*(?:[:.\u2013\u2014-]\s*|\s+)"
+    r"(?P<name>[A-Z0-9\"'].{1,118})$",
+    re.IGNORECASE,
+)
+# A heading line that is only the cue ("Case study"), the name being on the next line.
+BARE_CASE_HEADING = re.compile(
+    r"^(case\s+stud(?:y|ies)|case\s+example)(?:\s+\d{1,3})?\s*:?$", re.IGNORECASE
+)
+# Longest heading line taken as a case-study heading (longer lines are running text).
+MAX_HEADING_CHARS = 120
+
+# Cue phrases that announce an example; matched case-insensitively on whole words. A name
+# after the cue, in the same sentence, is the example's name.
+EXAMPLE_CUES: tuple[str, ...] = (
+    "for example",
+    "for instance",
+    "e.g.",
+    "as an example",
+    "is an example",
+    "a good example",
+    "one example",
+    "another example",
+    "examples include",
+    "examples of",
+    "a case in point",
+    "to illustrate",
+    "illustrates",
+    "one council",
+    "one authority",
+    "one local authority",
+    "building on the success",
+    "building on successes",
+    "successes like",
+    "success of",
+    "similarly",
+    "likewise",
+    "in one case",
+    "in another case",
+    "pioneered",
+    "piloted",
+)
+# Cues that only introduce lists ("such as X, Y and Z"): recorded, never enough alone.
+WEAK_CUES: tuple[str, ...] = ("such as", "including", "like")
+
+# "In Kent, the council ..." / "In Brent, residents ...": a place, then what happened there.
+PLACE_THEN_ACTOR = re.compile(
+    r"\bIn (?P<place>[A-Z][\w'.-]*(?: (?:and |upon |on |of |the )?[A-Z][\w'.-]*){0,4}), "
+    r"(?:the |its |a |local )?(?P<actor>council|authority|borough|city|county|police|"
+    r"residents|officers|team|service|trust|government|mayor|state)\b"
+)
+
+# Verbs whose subject is not shown doing anything concrete.
+NON_ACTION_VERBS = frozenset(
+    """say tell think believe argue suggest recommend note agree disagree want need hope wish
+    seem appear expect consider know define mean require request ask estimate report comment
+    state indicate fail face include contain refer apply address issue propose publish
+    prohibit permit allow describe explain list mention cite call represent""".split()
+)
+# Auxiliaries that make a statement hypothetical or a promise rather than a reported fact.
+MODAL_AUXILIARIES = frozenset("will would should could may might must shall 'll 'd".split())
+# Subjects that speak for the paper's authors; what they did to a named thing is the case.
+AUTHOR_PRONOUNS = frozenset("we i our us".split())
+# Nouns for people that stand in for their organisation ("officials in the Office of X").
+ROLE_NOUNS = frozenset(
+    """official officer staff manager representative spokesperson team leader member user
+    resident researcher employee worker councillor volunteer""".split()
+)
+# Nouns for work that stands in for whoever did it ("a 2016 report from X found").
+SOURCE_NOUNS = frozenset(
+    """report study review survey evaluation analysis research audit paper inquiry
+    investigation""".split()
+)
+# Words of a person's office: "the Deputy Secretary" or "Director of OMB" is a person.
+TITLE_WORDS = frozenset(
+    """administrator director secretary minister chairman chairwoman chair president
+    commissioner officer chief head deputy assistant associate senior coo ceo cfo cio
+    comptroller registrar governor mayor councillor senator representative inspector
+    manager""".split()
+)
+# Head nouns of named schemes, services and sites ("Click It or Ticket campaign").
+SCHEME_HEADS = frozenset(
+    """project programme program initiative campaign scheme strategy partnership network
+    service services fund grant grants act plan centre center centres centers hub line rail
+    system agreement treaty guarantee pilot trial survey standard award challenge website
+    site app portal platform framework review law regulation policy reform reforms deal
+    mandate charter compact accord consortium academy forum zone corridor campus bridge
+    tunnel airport station plant dam reactor flight accident disaster report study
+    initiative tool toolkit database register index helpline""".split()
+)
+# First words of things that are parts of the paper, not cases ("Figure 2", "Section 4").
+DOCUMENT_PART_WORDS = frozenset(
+    """figure fig table chart appendix annex section sections chapter part page note notes
+    source sources title subtitle paragraph box exhibit step phase level option question
+    recommendation objective goal stage tier volume vol no number item article clause
+    schedule subsection footnote endnote introduction conclusion conclusions summary
+    background abstract contents references bibliography glossary acknowledgements
+    acknowledgments foreword preface example examples results letter highlights""".split()
+)
+# Words that are never a case on their own, though capitalised ("Government", "Congress").
+GENERIC_NAME_WORDS = frozenset(
+    """government council parliament congress state states federal agency agencies
+    department ministry authority committee commission board office internet web online
+    english british american european national local public private minister secretary
+    mayor president chairman administration administrator we i you they it this these that
+    those there here however although while since because but and or yes no monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december""".split()
+)
+# A sentence shaped like a reference or a footnote source line, not running text.
+CITATION_SHAPE = re.compile(
+    r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
+    r"|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
+    re.IGNORECASE,
+)
+# A footnote line: a note number glued to or just before its text, at the start of a line.
+FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"']")
+# Shortest sentence (in tokens) that can describe a case.
+MIN_SENTENCE_TOKENS = 5
+# An acronym defined right after a name: "Performance Enhancement Project (PEP)".
+ACRONYM = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]{1,9}s?)\)")
+
+
+@dataclass(frozen=True)
+class ExampleMention:
+    """One sentence or heading that introduces a case, and what it says about it."""
+
+    name: str
+    name_start: int
+    name_end: int
+    kind: ExampleKind
+    cues: tuple[str, ...]
+    aliases: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    organisations: tuple[str, ...]
+    places: tuple[str, ...]
+    platforms: tuple[str, ...]
+    subject: bool
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Entity patterns from extractor/data/uk_public_bodies.json."""
+
+    places: tuple[str, ...]
+    organisations: tuple[str, ...]
+
+
+# How a local authority is named, with its place name as {}.
+AUTHORITY_FORMS: tuple[str, ...] = (
+    "{} Council",
+    "{} County Council",
+    "{} City Council",
+    "{} Borough Council",
+    "{} District Council",
+    "{} Metropolitan Borough Council",
+    "{} Council's",
+    "London Borough of {}",
+    "Royal Borough of {}",
+    "City of {} Council",
+)
+
+
+def _data(name: str) -> Any:
+    return json.loads(resources.files("extractor").joinpath("data", name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """UK local authorities (as places and as councils) and public bodies, from data."""
+    data = _data("uk_public_bodies.json")
+    ambiguous = set(data["ambiguous_place_names"])
+    places = sorted({p for group in data["local_authorities"].values() for p in group})
+    organisations = {form.format(p) for p in places for form in AUTHORITY_FORMS}
+    organisations.update(data["combined_authorities"])
+    organisations.update(data["public_bodies"])
+    return Gazetteer(
+        places=tuple(p for p in places if p not in ambiguous),
+        organisations=tuple(sorted(organisations)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_platforms() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(canonical name, pattern of the words that name it) for each platform in the data."""
+    data = _data("platforms.json")["platforms"]
+    result = []
+    for canonical, words in data.items():
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        result.append((canonical, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
+    return tuple(result)
+
+
+def find_platforms(text: str) -> tuple[str, ...]:
+    """Canonical names of the platforms and media that `text` names, in data order."""
+    return tuple(name for name, pattern in load_platforms() if pattern.search(text))
+
+
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+_EXAMPLE_CUE = _cue_pattern(EXAMPLE_CUES)
+_WEAK_CUE = _cue_pattern(WEAK_CUES)
+
+
+class ExamplesComponent:
+    """Marks sentences and headings that introduce a named case (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, use_gazetteer: bool) -> None:
+        self.name = name
+        self.ruler: EntityRuler | None = None
+        if use_gazetteer:
+            gazetteer = load_gazetteer()
+            ruler = EntityRuler(nlp, name=f"{name}_gazetteer", overwrite_ents=True)
+            patterns: list[dict[str, Any]] = [
+                {"label": "ORG", "pattern": org} for org in gazetteer.organisations
+            ]
+            patterns += [{"label": "GPE", "pattern": place} for place in gazetteer.places]
+            ruler.add_patterns(patterns)
+            self.ruler = ruler
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.ruler is not None and doc.has_annotation("ENT_IOB"):
+            doc = self.ruler(doc)
+        spans = []
+        for span, mention in find_mentions(doc):
+            span._.set(MENTION_ATTR, mention)
+            spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+if not Span.has_extension(MENTION_ATTR):
+    Span.set_extension(MENTION_ATTR, default=None)
+
+
+@Language.factory(
+    "extractor_examples",
+    default_config={"use_gazetteer": True},
+    requires=["token.dep", "token.pos", "doc.ents", "doc.sents"],
+    assigns=["doc.spans", f"span._.{MENTION_ATTR}"],
+)
+def make_examples_component(nlp: Language, name: str, use_gazetteer: bool) -> ExamplesComponent:
+    """Create the examples component (registered with spaCy as `extractor_examples`)."""
+    return ExamplesComponent(nlp, name, use_gazetteer)
+
+
+def find_mentions(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
+    """Every case-study heading and example sentence of `doc`, in text order."""
+    heading_ends: list[int] = []
+    for span, mention in _case_headings(doc):
+        heading_ends.append(span.end_char)
+        yield span, mention
+    if not doc.has_annotation("DEP"):
+        return
+    for segment in segments(doc):
+        if any(segment.start_char < end <= segment.end_char for end in heading_ends):
+            continue
+        mention = _segment_mention(segment)
+        if mention is not None:
+            yield segment, mention
+
+
+def segments(doc: Doc) -> Iterator[Span]:
+    """The sentences of `doc`, cut again at hard line breaks.
+
+    The text spaCy reads keeps a line break only where a line really ends (a heading, a
+    list item, a table row, a paragraph end), so no name or clause runs across one.
+    """
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start_char
+        while start < sent.end_char:
+            newline = text.find("\n", start, sent.end_char)
+            end = sent.end_char if newline < 0 else newline
+            piece = doc.char_span(start, end, alignment_mode="contract")
+            if piece is not None and len(piece) > 0:
+                yield piece
+            start = end + 1
+
+
+def _case_headings(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
+    text = doc.text
+    lines = text.split("\n")
+    position = 0
+    for i, line in enumerate(lines):
+        start = position
+        position += len(line) + 1
+        stripped = line.strip()
+        if not stripped or len(stripped) > MAX_HEADING_CHARS:
+            continue
+        match = CASE_HEADING.match(stripped)
+        name: str | None = None
+        name_start = start + len(line) - len(line.lstrip())
+        if match and _is_heading_name(match.group("name")):
+            name = match.group("name").strip()
+            cue = match.group("cue")
+            name_start += match.start("name")
+        elif BARE_CASE_HEADING.match(stripped) and i + 1 < len(lines):
+            following = lines[i + 1].strip()
+            if following and len(following) <= MAX_HEADING_CHARS and _is_heading_name(following):
+                name = following
+                cue = stripped.rstrip(":")
+                name_start = position + len(lines[i + 1]) - len(lines[i + 1].lstrip())
+        if name is None:
+            continue
+        name = name.rstrip(" .:")
+        span = doc.char_span(start, name_start + len(name), alignment_mode="expand")
+        if span is None:
+            continue
+        yield span, ExampleMention(
+            name=name,
+            name_start=name_start,
+            name_end=name_start + len(name),
+            kind="case_study",
+            cues=(f"heading: {cue.lower()}",),
+            aliases=(),
+            alternatives=(),
+            organisations=_entity_texts(span, ORGANISATION_LABELS),
+            places=_entity_texts(span, PLACE_LABELS),
+            platforms=find_platforms(span.text),
+            subject=False,
+        )
+
+
+def _is_heading_name(name: str) -> bool:
+    """Whether the rest of a heading line names a case (not running text after 'Example')."""
+    words = name.split()
+    if not words or name.rstrip().endswith((",", ";")):
+        return False
+    # Running text ("for example, the council...") has many lower-case words.
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    return len(words) <= 12 and capitalised >= max(1, len(words) // 3)
+
+
+def _segment_mention(segment: Span) -> ExampleMention | None:
+    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.text):
+        return None
+    if _is_footnote(segment) or not any(_is_finite(t) for t in segment):
+        return None
+    names = candidate_names(segment)
+    if not names:
+        return None
+    text = segment.text
+    cues: list[str] = []
+    chosen: Span | None = None
+    is_subject = False
+
+    place_match = PLACE_THEN_ACTOR.search(text)
+    if place_match:
+        place_start = segment.start_char + place_match.start("place")
+        chosen = next((n for n in names if n.start_char == place_start), None)
+        if chosen is not None:
+            cues.append(f"in <place>, the {place_match.group('actor')}")
+
+    acting = [n for n in names if _acting_subject(n)]
+    objects = [n for n in names if _acted_on(n)]
+    schemes = [n for n in names if _is_scheme(n)]
+    cue_match = _EXAMPLE_CUE.search(text)
+    if cue_match:
+        cues.append(cue_match.group(0).lower())
+        if chosen is None:
+            cue_end = segment.start_char + cue_match.end()
+            after = [n for n in names if n.end_char > cue_end]
+            ranked = [n for n in after if n in acting or n in schemes] or after
+            chosen = ranked[0] if ranked else None
+            is_subject = chosen is not None and chosen in acting
+    if chosen is None and acting:
+        chosen = acting[0]
+        is_subject = True
+    if chosen is None and objects and _author_subject(objects[0]):
+        chosen = objects[0]
+        cues.append("named object")
+    if chosen is None:
+        return None
+    if is_subject:
+        cues.append("named subject")
+    weak = _WEAK_CUE.search(text)
+    if weak:
+        cues.append(weak.group(0).lower())
+    # A named scheme in the same sentence is the case its actor is an example of
+    # ("Through the Performance Enhancement Project, the Office ... has used ...").
+    alternatives = [n for n in schemes if n != chosen] + [n for n in objects if n != chosen]
+
+    name_text = _name_text(chosen)
+    name_start = chosen.start_char + max(chosen.text.find(name_text), 0)
+    acronym = ACRONYM.match(segment.doc.text, chosen.end_char)
+    return ExampleMention(
+        name=name_text,
+        name_start=name_start,
+        name_end=name_start + len(name_text),
+        kind="example",
+        cues=tuple(dict.fromkeys(cues)),
+        aliases=(acronym.group("acronym"),) if acronym else (),
+        alternatives=tuple(dict.fromkeys(_name_text(n) for n in alternatives)),
+        organisations=_entity_texts(segment, ORGANISATION_LABELS),
+        places=_entity_texts(segment, PLACE_LABELS),
+        platforms=find_platforms(text),
+        subject=is_subject,
+    )
+
+
+def _is_footnote(segment: Span) -> bool:
+    """Whether the segment starts a line with a note number ("7 Ethiopian Aircraft ...")."""
+    text = segment.doc.text
+    line_start = text.rfind("\n", 0, segment.start_char) + 1
+    return segment.start_char - line_start <= 1 and bool(
+        FOOTNOTE_LINE.match(text, line_start, segment.end_char)
+    )
+
+
+def candidate_names(segment: Span) -> list[Span]:
+    """Names in `segment` that could name a case: entities and runs of proper nouns, merged."""
+    doc = segment.doc
+    pieces: list[tuple[int, int]] = []
+    for ent in segment.ents:
+        if ent.label_ in NAME_LABELS:
+            pieces.append((ent.start, ent.end))
+    run_start: int | None = None
+    last_namey: int | None = None
+    for token in segment:
+        if _is_namey(token, segment):
+            if run_start is None:
+                run_start = token.i
+            last_namey = token.i
+        elif run_start is not None and token.lower_ in NAME_CONNECTORS:
+            continue
+        else:
+            if run_start is not None and last_namey is not None:
+                pieces.append((run_start, last_namey + 1))
+            run_start = last_namey = None
+    if run_start is not None and last_namey is not None:
+        pieces.append((run_start, last_namey + 1))
+
+    merged: list[list[int]] = []
+    for start, end in sorted(pieces):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    names = []
+    for start, end in merged:
+        span = _with_scheme_head(doc[start:end], segment)
+        if _acceptable_name(span, segment):
+            names.append(span)
+    return names
+
+
+def _with_scheme_head(span: Span, segment: Span) -> Span:
+    """Extend a name over the lower-case words that say what it is ("X safety campaign")."""
+    doc = span.doc
+    end = span.end
+    for i in range(span.end, min(span.end + 4, segment.end)):
+        token = doc[i]
+        if not token.text.isalpha() and token.text != "-" or token.text[:1].isupper():
+            break
+        if token.pos_ not in ("NOUN", "ADJ", "PUNCT"):
+            break
+        if token.lower_ in SCHEME_HEADS:
+            end = i + 1
+            break
+    return doc[span.start : end]
+
+
+def _is_namey(token: Token, segment: Span) -> bool:
+    """Whether a token can be part of a name: a proper noun, a capitalised or CamelCase word."""
+    word = token.text
+    if not word[:1].isalpha() and not (word[:1].isdigit() and token.ent_type_ in NAME_LABELS):
+        return False
+    if token.ent_type_ in NON_NAME_LABELS - {"PERSON"}:
+        return False
+    if token.ent_type_ in NAME_LABELS:
+        return True
+    if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
+        return True  # CamelCase: FixMyStreet, LuaJIT, iPhone
+    if not word[:1].isupper():
+        return False
+    if token.i == segment.start:
+        # A capitalised first word is a name only when a name goes on after it.
+        following = token.nbor(1) if token.i + 1 < segment.end else None
+        return following is not None and following.text[:1].isupper() and token.pos_ == "PROPN"
+    return token.pos_ in ("PROPN", "NOUN", "ADJ", "X") or word.isupper()
+
+
+def _acceptable_name(span: Span, segment: Span) -> bool:
+    text = _name_text(span)
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    lowered = text.lower()
+    words = re.findall(r"[a-z0-9]+", lowered)
+    if not words or lowered in GENERIC_NAME_WORDS or " ".join(words) in GENERIC_NAME_WORDS:
+        return False
+    if words[0] in DOCUMENT_PART_WORDS:
+        return False
+    if words[0] in TITLE_WORDS or words[-1] in TITLE_WORDS:
+        return False
+    content = [t for t in span if t.is_alpha and not t.is_stop]
+    if not content:
+        return False
+    if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
+        # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
+        return content[0].ent_type_ in ("ORG", "GPE")
+    # A person is not a case; a one-word "person" is usually a product the model misread.
+    people = [e for e in span.ents if e.label_ == "PERSON" and len(e) > 1]
+    return not (len(people) == 1 and len(people[0]) >= len(content))
+
+
+def _name_text(span: Span) -> str:
+    """The name as printed, without a leading article or trailing connector."""
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].lower_ in NAME_CONNECTORS):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"}:
+        tokens = tokens[:-1]
+    if not tokens:
+        return ""
+    doc = span.doc
+    return " ".join(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
+
+
+def _is_scheme(name: Span) -> bool:
+    words = re.findall(r"[a-z]+", name.text.lower())
+    return len(words) >= 2 and words[-1] in SCHEME_HEADS
+
+
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _is_finite(token: Token) -> bool:
+    """Whether a token is a finite verb: a heading or a table row has none."""
+    return token.tag_ in FINITE_TAGS
+
+
+def _is_action(verb: Token) -> bool:
+    """A verb that reports something done or offered: not modal, not a saying or seeming."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if not (_is_finite(verb) or any(_is_finite(c) for c in verb.children if c.dep_.startswith("aux"))):
+        if verb.dep_ != "conj" or not _is_finite(verb.head):
+            return False
+    lemma = verb.lemma_.lower()
+    if lemma in NON_ACTION_VERBS:
+        return False
+    if lemma == "be" and not any(c.dep_ == "attr" for c in verb.children):
+        return False
+    return not any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
+    )
+
+
+def _acting_subject(name: Span) -> bool:
+    """Whether the name is the subject of a verb that reports something done or offered."""
+    root = name.root
+    subject: Token | None = None
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        subject = root
+    elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ in ("nsubj", "nsubjpass"):
+        subject = root.head
+    elif (
+        root.dep_ == "pobj"
+        and root.head.dep_ == "prep"
+        and root.head.head.dep_ in ("nsubj", "nsubjpass")
+        and root.head.lower_ in ("in", "at", "from", "of", "by")
+        and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
+    ):
+        subject = root.head.head
+    if subject is None or not _is_action(subject.head):
+        return False
+    verb = subject.head
+    if verb.lemma_.lower() == "be":
+        # "X is a Y" describes a product or an organisation, not an abbreviation or a place.
+        token = name.root
+        return not (token.text.isupper() and len(name) == 1) and token.ent_type_ not in PLACE_LABELS
+    return True
+
+
+def _acted_on(name: Span) -> bool:
+    """Whether the name is what an action verb acted on ("we signed the X", "invested in X")."""
+    root = name.root
+    if root.dep_ in ("dobj", "attr", "oprd"):
+        return _is_action(root.head)
+    if root.dep_ == "pobj" and root.head.dep_ == "prep":
+        return _is_action(root.head.head)
+    return False
+
+
+def _author_subject(name: Span) -> bool:
+    """Whether the verb acting on `name` has the authors ("we") or nobody named as subject."""
+    root = name.root
+    verb = root.head if root.dep_ != "pobj" else root.head.head
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(s.lower_ in AUTHOR_PRONOUNS for s in subjects)
+
+
+def _entity_texts(span: Span, labels: frozenset[str]) -> tuple[str, ...]:
+    found = (" ".join(e.text.split()) for e in span.ents if e.label_ in labels)
+    return tuple(dict.fromkeys(t for t in found if t))
