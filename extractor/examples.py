@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TOPIC_PAGE_SHARE = 0.2
 TOPIC_MIN_PAGES = 4
 # How many sentences after the introducing one an example takes in, at most.
-MAX_FOLLOWING_SENTENCES = 4
+MAX_FOLLOWING_SENTENCES = 8
 # Longest summary kept, in characters (cut at a sentence end where possible).
 MAX_SUMMARY_CHARS = 700
 # How far into the next page a case-study box may run when nothing there ends it.
@@ -61,10 +61,15 @@ class _Case:
 
 
 def name_key(name: str) -> str:
-    """The form of a name that decides whether two mentions are one case."""
-    key = name.lower().replace("\u2019", "'")
-    key = re.sub(r"^(the|a|an)\s+", "", key)
-    key = re.sub(r"'s?\b", "", key)
+    """The form of a name that decides whether two mentions are one case.
+
+    Case, a leading article, possessives and lower-case words after the name go: "the BIC
+    program" and "BIC" are one case, and so are "DOE's" and "DOE".
+    """
+    name = name.replace("\u2019", "'")
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+    name = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", name) or name
+    key = re.sub(r"'s?\b", "", name.lower())
     key = re.sub(r"[^\w&]+", " ", key)
     return " ".join(key.split())
 
@@ -140,7 +145,9 @@ class _TopicNames:
         return sum(1 for text in self.texts if pattern.search(text))
 
     def is_topic(self, name: str, aliases: Sequence[str]) -> bool:
-        core = re.sub(r"^(?:the|The)\s+", "", re.sub(r"'s?$", "", name))
+        # "GAO report", "DOE's" and "the DOE" are all the paper's own DOE.
+        core = re.sub(r"^(?:the|The)\s+", "", name)
+        core = re.sub(r"(?:'s?)?(?:\s+[a-z][\w-]*)+$|'s?$", "", core) or core
         if core not in self.cache:
             count = max([self.pages_naming(core), *(self.pages_naming(a) for a in aliases)])
             self.cache[core] = (
@@ -222,10 +229,15 @@ def _continues(doc: Doc, end: int, sent: Span, case: _Case) -> bool:
     """Whether `sent` goes on describing the case whose text ends at `end`."""
     if "\n" in doc.text[end : sent.start_char] or "\n" in doc.text[end - 1 : end]:
         return False
+    keys = {case.key, *case.aliases}
     for span in doc.spans.get(SPAN_KEY, []):
-        if span.start_char == sent.start_char:
+        if sent.start_char <= span.start_char < sent.end_char:
             mention: ExampleMention = span._.get(MENTION_ATTR)
-            if name_key(mention.name) not in {case.key, *case.aliases}:
+            if mention.kind == "case_study":
+                return False
+            # Still this case while it is the actor ("NHTSA then piloted the X campaign").
+            actor = name_key(mention.actor) if mention.actor else None
+            if name_key(mention.name) not in keys and actor not in keys:
                 return False
     return True
 

@@ -107,7 +107,7 @@ NON_ACTION_VERBS = frozenset(
     """say tell think believe argue suggest recommend note agree disagree want need hope wish
     seem appear expect consider know define mean require request ask estimate report comment
     state indicate fail face include contain refer apply address issue propose publish
-    prohibit permit allow describe explain list mention cite call represent""".split()
+    prohibit permit allow describe explain list mention cite represent""".split()
 )
 # Auxiliaries that make a statement hypothetical or a promise rather than a reported fact.
 MODAL_AUXILIARIES = frozenset("will would should could may might must shall 'll 'd".split())
@@ -140,6 +140,10 @@ SCHEME_HEADS = frozenset(
     tunnel airport station plant dam reactor flight accident disaster report study
     initiative tool toolkit database register index helpline""".split()
 )
+# Lower-case heads that follow a scheme's own name ("the Click It or Ticket campaign").
+LOWER_CASE_SCHEME_HEADS = frozenset(
+    "campaign programme program scheme initiative project service app website pilot".split()
+)
 # First words of things that are parts of the paper, not cases ("Figure 2", "Section 4").
 DOCUMENT_PART_WORDS = frozenset(
     """figure fig table chart appendix annex section sections chapter part page note notes
@@ -166,7 +170,11 @@ CITATION_SHAPE = re.compile(
     re.IGNORECASE,
 )
 # A footnote line: a note number glued to or just before its text, at the start of a line.
-FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"']")
+FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"'][a-z]")
+# A contents line: a heading, its page number, the next heading ("Background 5 Agencies ...").
+CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
+# A caption or source line ("Figure 2: ...", "Table 1 ...").
+CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
 # Shortest sentence (in tokens) that can describe a case.
 MIN_SENTENCE_TOKENS = 5
 # An acronym defined right after a name: "Performance Enhancement Project (PEP)".
@@ -184,6 +192,7 @@ class ExampleMention:
     cues: tuple[str, ...]
     aliases: tuple[str, ...]
     alternatives: tuple[str, ...]
+    actor: str | None
     organisations: tuple[str, ...]
     places: tuple[str, ...]
     platforms: tuple[str, ...]
@@ -370,6 +379,7 @@ def _case_headings(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
             cues=(f"heading: {cue.lower()}",),
             aliases=(),
             alternatives=(),
+            actor=None,
             organisations=_entity_texts(span, ORGANISATION_LABELS),
             places=_entity_texts(span, PLACE_LABELS),
             platforms=find_platforms(span.text),
@@ -391,6 +401,8 @@ def _segment_mention(segment: Span) -> ExampleMention | None:
     if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.text):
         return None
     if _is_footnote(segment) or not any(_is_finite(t) for t in segment):
+        return None
+    if CAPTION.match(segment.text) or len(CONTENTS_ENTRY.findall(segment.text)) >= 2:
         return None
     names = candidate_names(segment)
     if not names:
@@ -419,9 +431,16 @@ def _segment_mention(segment: Span) -> ExampleMention | None:
             ranked = [n for n in after if n in acting or n in schemes] or after
             chosen = ranked[0] if ranked else None
             is_subject = chosen is not None and chosen in acting
-    if chosen is None and acting:
-        chosen = acting[0]
+    actor = acting[0] if acting else None
+    if chosen is None and actor is not None:
+        chosen = actor
         is_subject = True
+        # A named scheme in the sentence is the case its actor is an example of
+        # ("Through the Performance Enhancement Project, the Office ... has used ...").
+        scheme = next((n for n in schemes if n != chosen and not _is_scheme(chosen)), None)
+        if scheme is not None:
+            chosen = scheme
+            cues.append("named scheme")
     if chosen is None and objects and _author_subject(objects[0]):
         chosen = objects[0]
         cues.append("named object")
@@ -432,8 +451,6 @@ def _segment_mention(segment: Span) -> ExampleMention | None:
     weak = _WEAK_CUE.search(text)
     if weak:
         cues.append(weak.group(0).lower())
-    # A named scheme in the same sentence is the case its actor is an example of
-    # ("Through the Performance Enhancement Project, the Office ... has used ...").
     alternatives = [n for n in schemes if n != chosen] + [n for n in objects if n != chosen]
 
     name_text = _name_text(chosen)
@@ -447,6 +464,7 @@ def _segment_mention(segment: Span) -> ExampleMention | None:
         cues=tuple(dict.fromkeys(cues)),
         aliases=(acronym.group("acronym"),) if acronym else (),
         alternatives=tuple(dict.fromkeys(_name_text(n) for n in alternatives)),
+        actor=_name_text(actor) if actor is not None else None,
         organisations=_entity_texts(segment, ORGANISATION_LABELS),
         places=_entity_texts(segment, PLACE_LABELS),
         platforms=find_platforms(text),
@@ -455,12 +473,8 @@ def _segment_mention(segment: Span) -> ExampleMention | None:
 
 
 def _is_footnote(segment: Span) -> bool:
-    """Whether the segment starts a line with a note number ("7 Ethiopian Aircraft ...")."""
-    text = segment.doc.text
-    line_start = text.rfind("\n", 0, segment.start_char) + 1
-    return segment.start_char - line_start <= 1 and bool(
-        FOOTNOTE_LINE.match(text, line_start, segment.end_char)
-    )
+    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft")."""
+    return bool(FOOTNOTE_LINE.match(segment.text))
 
 
 def candidate_names(segment: Span) -> list[Span]:
@@ -494,6 +508,10 @@ def candidate_names(segment: Span) -> list[Span]:
             merged.append([start, end])
     names = []
     for start, end in merged:
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if start == end:
+            continue
         span = _with_scheme_head(doc[start:end], segment)
         if _acceptable_name(span, segment):
             names.append(span)
@@ -519,21 +537,29 @@ def _with_scheme_head(span: Span, segment: Span) -> Span:
 def _is_namey(token: Token, segment: Span) -> bool:
     """Whether a token can be part of a name: a proper noun, a capitalised or CamelCase word."""
     word = token.text
-    if not word[:1].isalpha() and not (word[:1].isdigit() and token.ent_type_ in NAME_LABELS):
-        return False
     if token.ent_type_ in NON_NAME_LABELS - {"PERSON"}:
         return False
-    if token.ent_type_ in NAME_LABELS:
-        return True
-    if any(c.isupper() for c in word[1:]) and any(c.islower() for c in word):
-        return True  # CamelCase: FixMyStreet, LuaJIT, iPhone
-    if not word[:1].isupper():
+    if word[:1].isdigit():
+        # "Flight 610", "Title VI", "Circular A-110": a number goes on a name, never starts one.
+        return token.i > segment.start and _is_namey(token.nbor(-1), segment)
+    if not word[:1].isalpha():
         return False
-    if token.i == segment.start:
-        # A capitalised first word is a name only when a name goes on after it.
-        following = token.nbor(1) if token.i + 1 < segment.end else None
-        return following is not None and following.text[:1].isupper() and token.pos_ == "PROPN"
-    return token.pos_ in ("PROPN", "NOUN", "ADJ", "X") or word.isupper()
+    at_start = all(not t.is_alpha for t in segment.doc[segment.start : token.i])
+    if at_start:
+        # A capitalised first word is a name only where the model found an entity there.
+        return (
+            token.ent_type_ in NAME_LABELS | {"PERSON"}
+            or _is_camel(word)
+            or (word.isupper() and len(word) > 1)
+        )
+    if token.ent_type_ in NAME_LABELS or _is_camel(word):
+        return True
+    return word[:1].isupper() and word != "I"
+
+
+def _is_camel(word: str) -> bool:
+    """FixMyStreet, LuaJIT, iPhone: capitals inside a word that also has small letters."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
 
 def _acceptable_name(span: Span, segment: Span) -> bool:
@@ -549,7 +575,13 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     if words[0] in TITLE_WORDS or words[-1] in TITLE_WORDS:
         return False
     content = [t for t in span if t.is_alpha and not t.is_stop]
-    if not content:
+    if not content or not any(t.text[:1].isupper() or _is_camel(t.text) for t in content):
+        return False
+    if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
+        # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
+        return False
+    if span.root.dep_ == "conj" or any(c.dep_ == "conj" for c in span.root.children):
+        # One of a list of names ("43 states, the District of Columbia, and Puerto Rico").
         return False
     if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
         # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
@@ -573,11 +605,26 @@ def _name_text(span: Span) -> str:
 
 
 def _is_scheme(name: Span) -> bool:
-    words = re.findall(r"[a-z]+", name.text.lower())
-    return len(words) >= 2 and words[-1] in SCHEME_HEADS
+    """A named scheme: "Performance Enhancement Project", "Click It or Ticket campaign".
+
+    A lower-case head makes a scheme only of a name that is not an organisation or place
+    itself ("a European Union program" is the EU's, not a programme's name).
+    """
+    tokens = [t for t in name if t.is_alpha]
+    if len(tokens) < 2 or tokens[-1].lower_ not in SCHEME_HEADS:
+        return False
+    if tokens[-1].text[:1].isupper():
+        return True
+    named = [t for t in tokens if t.text[:1].isupper()]
+    return (
+        tokens[-1].lower_ in LOWER_CASE_SCHEME_HEADS
+        and bool(named)
+        and all(t.ent_type_ not in ORGANISATION_LABELS | PLACE_LABELS for t in named)
+    )
 
 
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+VERB_FORMS = frozenset({"VBD", "VBZ", "VBP", "VBG", "VBN", "MD"})
 
 
 def _is_finite(token: Token) -> bool:
@@ -595,7 +642,8 @@ def _is_action(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in NON_ACTION_VERBS:
         return False
-    if lemma == "be" and not any(c.dep_ == "attr" for c in verb.children):
+    if lemma == "be":
+        # "X is a Y" defines a term or an abbreviation; it does not show X doing anything.
         return False
     return not any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
@@ -618,14 +666,7 @@ def _acting_subject(name: Span) -> bool:
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
         subject = root.head.head
-    if subject is None or not _is_action(subject.head):
-        return False
-    verb = subject.head
-    if verb.lemma_.lower() == "be":
-        # "X is a Y" describes a product or an organisation, not an abbreviation or a place.
-        token = name.root
-        return not (token.text.isupper() and len(name) == 1) and token.ent_type_ not in PLACE_LABELS
-    return True
+    return subject is not None and _is_action(subject.head)
 
 
 def _acted_on(name: Span) -> bool:
