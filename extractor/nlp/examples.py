@@ -105,7 +105,7 @@ PLACE_THEN_ACTOR = re.compile(
 # Verbs whose subject is not shown doing anything concrete.
 NON_ACTION_VERBS = frozenset(
     """say tell think believe argue suggest recommend note agree disagree want need hope wish
-    seem appear expect consider know define mean require request ask estimate report comment
+    seem appear expect consider know define mean require request ask estimate comment
     state indicate fail face include contain refer apply address issue propose publish
     prohibit permit allow describe explain list mention cite represent""".split()
 )
@@ -319,8 +319,7 @@ def find_mentions(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
     for segment in segments(doc):
         if any(segment.start_char < end <= segment.end_char for end in heading_ends):
             continue
-        mention = _segment_mention(segment)
-        if mention is not None:
+        for mention in _segment_mentions(segment):
             yield segment, mention
 
 
@@ -397,79 +396,92 @@ def _is_heading_name(name: str) -> bool:
     return len(words) <= 12 and capitalised >= max(1, len(words) // 3)
 
 
-def _segment_mention(segment: Span) -> ExampleMention | None:
+def _segment_mentions(segment: Span) -> list[ExampleMention]:
+    """The cases one sentence introduces: usually none, one, or a few in parallel."""
     if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.text):
-        return None
-    if _is_footnote(segment) or not any(_is_finite(t) for t in segment):
-        return None
+        return []
+    if _is_footnote(segment):
+        return []
     if CAPTION.match(segment.text) or len(CONTENTS_ENTRY.findall(segment.text)) >= 2:
-        return None
+        return []
+    text = segment.text
+    cue_match = _EXAMPLE_CUE.search(text)
+    finite = any(_is_finite(t) for t in segment)
+    # An imperative ("Reopen lines, building on the success of X") counts only with a cue.
+    if not finite and not (cue_match and segment.root.pos_ == "VERB"):
+        return []
     names = candidate_names(segment)
     if not names:
-        return None
-    text = segment.text
-    cues: list[str] = []
-    chosen: Span | None = None
-    is_subject = False
+        return []
+    acting = [n for n in names if _acting_subject(n)]
+    schemes = [n for n in names if _is_scheme(n)]
+    actor = acting[0] if acting else None
+    chosen: list[tuple[Span, list[str]]] = []
 
     place_match = PLACE_THEN_ACTOR.search(text)
     if place_match:
         place_start = segment.start_char + place_match.start("place")
-        chosen = next((n for n in names if n.start_char == place_start), None)
-        if chosen is not None:
-            cues.append(f"in <place>, the {place_match.group('actor')}")
-
-    acting = [n for n in names if _acting_subject(n)]
-    objects = [n for n in names if _acted_on(n)]
-    schemes = [n for n in names if _is_scheme(n)]
-    cue_match = _EXAMPLE_CUE.search(text)
-    if cue_match:
-        cues.append(cue_match.group(0).lower())
-        if chosen is None:
-            cue_end = segment.start_char + cue_match.end()
-            after = [n for n in names if n.end_char > cue_end]
-            ranked = [n for n in after if n in acting or n in schemes] or after
-            chosen = ranked[0] if ranked else None
-            is_subject = chosen is not None and chosen in acting
-    actor = acting[0] if acting else None
-    if chosen is None and actor is not None:
-        chosen = actor
-        is_subject = True
-        # A named scheme in the sentence is the case its actor is an example of
-        # ("Through the Performance Enhancement Project, the Office ... has used ...").
-        scheme = next((n for n in schemes if n != chosen and not _is_scheme(chosen)), None)
-        if scheme is not None:
-            chosen = scheme
-            cues.append("named scheme")
-    if chosen is None and objects and _author_subject(objects[0]):
-        chosen = objects[0]
-        cues.append("named object")
-    if chosen is None:
-        return None
-    if is_subject:
-        cues.append("named subject")
+        place = next((n for n in names if n.start_char == place_start), None)
+        if place is not None:
+            chosen.append((place, [f"in <place>, the {place_match.group('actor')}"]))
+    if cue_match and not chosen:
+        cue = cue_match.group(0).lower()
+        cue_end = segment.start_char + cue_match.end()
+        after = [n for n in names if n.end_char > cue_end]
+        ranked = [n for n in after if n in acting or n in schemes] or after
+        if ranked:
+            first = ranked[0]
+            chosen.append((first, [cue, *(["named subject"] if first in acting else [])]))
+            # "For example, projects such as X and Y were ...": each listed case.
+            chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
+    if not chosen:
+        for name in acting:
+            if any(_listed_with(name, other) for other, _ in chosen):
+                continue
+            scheme = next((n for n in schemes if n != name and not _is_scheme(name)), None)
+            if scheme is not None and len(acting) == 1:
+                # "Through the Performance Enhancement Project, the Office ... has used":
+                # the scheme is the case its actor is an example of.
+                chosen.append((scheme, ["named scheme", "named subject"]))
+            else:
+                chosen.append((name, ["named subject"]))
+    if not chosen:
+        for name in names:
+            if _acted_on(name) and _actor_is_unnamed(name):
+                chosen.append((name, ["named object"]))
+                break
     weak = _WEAK_CUE.search(text)
-    if weak:
-        cues.append(weak.group(0).lower())
-    alternatives = [n for n in schemes if n != chosen] + [n for n in objects if n != chosen]
+    alternatives = [_name_text(n) for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    mentions = []
+    for name, cues in chosen:
+        if weak:
+            cues = [*cues, weak.group(0).lower()]
+        name_text = _name_text(name)
+        name_start = name.start_char + max(name.text.find(name_text), 0)
+        acronym = ACRONYM.match(segment.doc.text, name.end_char)
+        mentions.append(
+            ExampleMention(
+                name=name_text,
+                name_start=name_start,
+                name_end=name_start + len(name_text),
+                kind="example",
+                cues=tuple(dict.fromkeys(cues)),
+                aliases=(acronym.group("acronym"),) if acronym else (),
+                alternatives=tuple(dict.fromkeys(a for a in alternatives if a != name_text)),
+                actor=_name_text(actor) if actor is not None else None,
+                organisations=_entity_texts(segment, ORGANISATION_LABELS),
+                places=_entity_texts(segment, PLACE_LABELS),
+                platforms=find_platforms(text),
+                subject="named subject" in cues,
+            )
+        )
+    return mentions
 
-    name_text = _name_text(chosen)
-    name_start = chosen.start_char + max(chosen.text.find(name_text), 0)
-    acronym = ACRONYM.match(segment.doc.text, chosen.end_char)
-    return ExampleMention(
-        name=name_text,
-        name_start=name_start,
-        name_end=name_start + len(name_text),
-        kind="example",
-        cues=tuple(dict.fromkeys(cues)),
-        aliases=(acronym.group("acronym"),) if acronym else (),
-        alternatives=tuple(dict.fromkeys(_name_text(n) for n in alternatives)),
-        actor=_name_text(actor) if actor is not None else None,
-        organisations=_entity_texts(segment, ORGANISATION_LABELS),
-        places=_entity_texts(segment, PLACE_LABELS),
-        platforms=find_platforms(text),
-        subject=is_subject,
-    )
+
+def _listed_with(name: Span, other: Span) -> bool:
+    """Whether two names are items of one list ("X and Y", "X, Y and Z")."""
+    a, b = name.root, other.root
+    return a.head == b or b.head == a and a.dep_ == "conj" or a.dep_ == "conj" and a.head == b
 
 
 def _is_footnote(segment: Span) -> bool:
@@ -580,9 +592,6 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
         # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
         return False
-    if span.root.dep_ == "conj" or any(c.dep_ == "conj" for c in span.root.children):
-        # One of a list of names ("43 states, the District of Columbia, and Puerto Rico").
-        return False
     if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
         # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
         return content[0].ent_type_ in ("ORG", "GPE")
@@ -666,25 +675,43 @@ def _acting_subject(name: Span) -> bool:
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
         subject = root.head.head
-    return subject is not None and _is_action(subject.head)
+    if subject is None or not _is_action(subject.head):
+        return False
+    # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
+    # participated") is not shown doing anything of its own.
+    return not (root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children))
 
 
 def _acted_on(name: Span) -> bool:
-    """Whether the name is what an action verb acted on ("we signed the X", "invested in X")."""
+    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
     root = name.root
     if root.dep_ in ("dobj", "attr", "oprd"):
-        return _is_action(root.head)
-    if root.dep_ == "pobj" and root.head.dep_ == "prep":
-        return _is_action(root.head.head)
-    return False
+        verb = root.head
+    elif root.dep_ == "pobj" and root.head.dep_ == "prep":
+        verb = root.head.head
+    else:
+        return False
+    return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
 
 
-def _author_subject(name: Span) -> bool:
-    """Whether the verb acting on `name` has the authors ("we") or nobody named as subject."""
+def _actor_is_unnamed(name: Span) -> bool:
+    """Whether whoever acted on `name` goes unnamed: the authors ("we signed X") or, for a
+    named scheme, a common noun ("the administration announced the X Initiative")."""
     root = name.root
     verb = root.head if root.dep_ != "pobj" else root.head.head
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return any(s.lower_ in AUTHOR_PRONOUNS for s in subjects)
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subject = subjects[0]
+            if not _is_action(verb):
+                return False
+            if subject.lower_ in AUTHOR_PRONOUNS:
+                return True
+            return subject.pos_ == "NOUN" and _is_scheme(name)
+        if verb.dep_ not in ("xcomp", "acl", "advcl", "relcl", "conj") or verb.head == verb:
+            return False
+        verb = verb.head
+    return False
 
 
 def _entity_texts(span: Span, labels: frozenset[str]) -> tuple[str, ...]:
