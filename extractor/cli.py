@@ -148,22 +148,23 @@ def extract(
         max_pages=max_pages,
     )
     text = result.to_json(indent=None if compact else 2)
-    if output is not None and str(output) == "-":
+    to_stdout = output is not None and str(output) == "-"
+    target = output if output is not None else Path(pdf.stem + ".json")
+    if to_stdout:
         click.echo(text, nl=False)
     else:
-        target = output if output is not None else Path(pdf.stem + ".json")
         write_text_atomic(target, text)
+    if not any(page.has_text_layer for page in result.pages):
+        where = "" if to_stdout else f"; {target} lists its pages only"
+        raise NoTextLayerError(
+            f"no text layer on any page (scanned or image-only PDF; run OCR first){where}", pdf
+        )
+    if not to_stdout:
         count = sum(1 for _ in result.items())
         click.echo(
             f"Wrote {target} ({len(result.pages)} pages, {count} items, "
             f"{len(result.warnings)} warnings)",
             err=True,
-        )
-    if not any(page.has_text_layer for page in result.pages):
-        raise NoTextLayerError(
-            "no text layer on any page (scanned or image-only PDF; run OCR first); "
-            "the output lists the pages only",
-            pdf,
         )
 
 

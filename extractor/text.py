@@ -5,7 +5,8 @@ What is done, in order (see `clean_document`):
    soft hyphens and zero-width characters dropped, runs of spaces collapsed;
 2. running headers and footers (lines that repeat, numbers aside, at the top or bottom of
    many pages) and the page-number line are removed from the body text;
-3. words hyphenated across a line end are joined, keeping the hyphen of a real compound;
+3. words pypdf split with a stray space ("technica l") are rejoined, and words hyphenated
+   across a line end are joined, keeping the hyphen of a real compound;
 4. note markers glued to the word before them ("online.1") are separated ("online. 1")
    and their positions kept.
 
@@ -119,6 +120,9 @@ COMPOUND_PREFIXES = frozenset(
     ]
 )
 
+# Two pieces of a split word are each used at most this often in the document.
+RARE_PIECE = 2
+
 _SPACES = re.compile(r"[ ]{2,}")
 _DIGITS = re.compile(r"\d+")
 _ROMAN_TOKEN = re.compile(r"\b[ivxlcdm]{1,7}\b")
@@ -179,23 +183,69 @@ def _is_bare_number_shape(shape: str) -> bool:
     return shape.replace("#", "").strip(" .-") == ""
 
 
-def document_vocabulary(pages: Iterable[Sequence[str]]) -> frozenset[str]:
-    """Lower-case words and hyphenated pairs seen inside lines (not at a line end)."""
-    words: set[str] = set()
+def document_vocabulary(pages: Iterable[Sequence[str]]) -> Counter[str]:
+    """How often each lower-case word, and each hyphenated pair, occurs inside lines.
+
+    A hyphen at a line end is left out: it is what the vocabulary is used to judge.
+    """
+    words: Counter[str] = Counter()
     for lines in pages:
         for line in lines:
             tokens = line.split()
             for token in tokens[:-1] if tokens and tokens[-1].endswith("-") else tokens:
-                word = token.strip(".,;:!?()[]\"'").lower()
+                word = _bare_word(token)
                 if not word:
                     continue
-                words.add(word)
+                words[word] += 1
                 parts = word.split("-")
                 words.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
-    return frozenset(words)
+    return words
 
 
-def join_hyphenated(lines: list[str], vocabulary: frozenset[str]) -> list[str]:
+def _bare_word(token: str) -> str:
+    return token.strip(".,;:!?()[]{}\"'").lower()
+
+
+def repair_split_words(line: str, vocabulary: Counter[str]) -> str:
+    """Rejoin words that pypdf split with a stray space ("technica l", "th e", "publ ished").
+
+    Two neighbouring pieces are joined when the joined word occurs elsewhere in the
+    document and the pieces do not read as words: a lone letter other than "a" and "I"
+    (English has no other one-letter words; "Title V" stays apart because "titlev" is no
+    word of the document), or two pieces the document hardly uses on their own. "in to"
+    stays apart; "an d" and "technica l" are joined.
+    """
+    tokens = line.split(" ")
+    if len(tokens) < 2:
+        return line
+    out = [tokens[0]]
+    for token in tokens[1:]:
+        previous = out[-1]
+        if _should_join(previous, token, vocabulary):
+            out[-1] = previous + token
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _should_join(left: str, right: str, vocabulary: Counter[str]) -> bool:
+    if not (left and right and left[-1].isalpha() and right[0].isalpha()):
+        return False
+    left_word, right_word = _bare_word(left), _bare_word(right)
+    core = re.sub(r"[^\w-]", "", right)
+    if not left_word or not right_word or not re.fullmatch(r"[^\W\d_]+", core):
+        return False
+    joined = vocabulary[_bare_word(left + right)]
+    if joined == 0:
+        return False
+    if len(core) == 1:
+        # "a" and "I" are words of their own; "F." is an initial ("John F. Kennedy").
+        return core not in ("a", "A", "I") and not right.endswith(".")
+    # The pieces are counted too, each time the split occurs; real words occur elsewhere.
+    return max(vocabulary[left_word], vocabulary[right_word]) <= min(joined, RARE_PIECE)
+
+
+def join_hyphenated(lines: list[str], vocabulary: Counter[str]) -> list[str]:
     """Join words split by a hyphen at a line end; keep the hyphen of real compounds."""
     out = list(lines)
     for i in range(len(out) - 1):
@@ -218,13 +268,13 @@ def join_hyphenated(lines: list[str], vocabulary: frozenset[str]) -> list[str]:
     return out
 
 
-def _is_compound(head: str, tail: str, vocabulary: frozenset[str]) -> bool:
+def _is_compound(head: str, tail: str, vocabulary: Counter[str]) -> bool:
     if tail[0].isupper() or head.isupper() or len(head) == 1:
         return True
     pair, word = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
-    if pair in vocabulary:
+    if vocabulary[pair]:
         return True
-    if word in vocabulary:
+    if vocabulary[word]:
         return False
     return head.lower() in COMPOUND_PREFIXES
 
@@ -283,7 +333,7 @@ def clean_document(
     for lines, dropped in zip(pages, drop_lines, strict=True):
         edges = set(edge_positions(lines))
         kept = [
-            line
+            repair_split_words(line, vocabulary)
             for i, line in enumerate(lines)
             if i not in dropped and not (i in edges and line_shape(line) in running)
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def find_corpus() -> Path:
+    """The shared corpus: $EXTRACTOR_CORPUS, else `shared/corpus` beside the checkout or one
+    of its ancestors (the team's layout), else the workplace's /work/shared/corpus."""
+    if os.environ.get("EXTRACTOR_CORPUS"):
+        return Path(os.environ["EXTRACTOR_CORPUS"])
+    for folder in ROOT.parents:
+        if (folder / "shared" / "corpus" / "pdfs").is_dir():
+            return folder / "shared" / "corpus"
+    return Path("/work/shared/corpus")
+
+
+CORPUS = find_corpus()
 CORPUS_PDFS = CORPUS / "pdfs"
 CORPUS_GOLD = CORPUS / "gold"
 
@@ -34,7 +48,10 @@ def corpus_gold() -> list[dict[str, Any]]:
 def require_corpus() -> None:
     """Fail (not skip) when the shared corpus is missing: these tests must run in CI."""
     if not CORPUS_PDFS.is_dir():
-        pytest.fail(f"the shared corpus is missing: expected it at {CORPUS_PDFS}")
+        pytest.fail(
+            f"the shared corpus is missing: expected it at {CORPUS_PDFS} "
+            "(set EXTRACTOR_CORPUS to its folder)"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +60,22 @@ def nlp() -> Iterator[Any]:
     from extractor.nlp.pipeline import build_pipeline
 
     yield build_pipeline()
+
+
+@pytest.fixture(scope="session")
+def corpus_extractions(nlp: Any) -> dict[str, Any]:
+    """Every corpus PDF extracted once per session: file name -> Extraction or the error.
+
+    Tests that check properties of real outputs share this, so the corpus is parsed once.
+    """
+    from extractor.errors import ExtractorError
+    from extractor.extract import extract
+
+    require_corpus()
+    results: dict[str, Any] = {}
+    for pdf in sorted(CORPUS_PDFS.glob("*.pdf")):
+        try:
+            results[pdf.name] = extract(pdf, nlp=nlp)
+        except ExtractorError as e:
+            results[pdf.name] = e
+    return results
