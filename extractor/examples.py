@@ -110,9 +110,7 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
     return [_example(case, page_docs) for case in cases]
 
 
-def _case_name(
-    mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames
-) -> str | None:
+def _case_name(mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames) -> str | None:
     """The name of the new case a mention introduces, or None when it introduces none.
 
     A mention of a case already introduced (by name or acronym) introduces nothing. When its
@@ -150,8 +148,8 @@ class _TopicNames:
         core = re.sub(r"(?:'s?)?(?:\s+[a-z][\w-]*)+$|'s?$", "", core) or core
         if core not in self.cache:
             count = max([self.pages_naming(core), *(self.pages_naming(a) for a in aliases)])
-            self.cache[core] = (
-                count >= TOPIC_MIN_PAGES and count >= TOPIC_PAGE_SHARE * len(self.texts)
+            self.cache[core] = count >= TOPIC_MIN_PAGES and count >= TOPIC_PAGE_SHARE * len(
+                self.texts
             )
         return self.cache[core]
 

@@ -83,7 +83,7 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
-        document=document_info(pdf.metadata, pages),
+        document=document_info(pdf.metadata, pages, [page.lines for page in pdf.pages]),
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
         examples=tuple(collect_examples(page_docs)),

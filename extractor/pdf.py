@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,16 +34,34 @@ HEADER_SEARCH_BYTES = 1024
 EOF_SEARCH_BYTES = 2048
 # A page whose text has fewer non-space characters than this has no usable text layer.
 MIN_TEXT_CHARS = 1
+# How many pages from the front have their layout (font sizes, positions) read: enough for
+# a cover, a title page and an imprint page.
+LAYOUT_PAGES = 3
+
+
+@dataclass(frozen=True)
+class StyledLine:
+    """One line of text as drawn on the page: what it says, how big, and where.
+
+    `top` is the distance of its baseline from the top of the page, in points; lines are in
+    reading order (top to bottom, then left to right).
+    """
+
+    text: str
+    size: float
+    top: float
+    left: float
 
 
 @dataclass(frozen=True)
 class RawPage:
-    """One page as pypdf gives it."""
+    """One page as pypdf gives it; `lines` only for the first LAYOUT_PAGES pages."""
 
     index: int
     text: str
     pdf_label: str | None
     error: str | None
+    lines: tuple[StyledLine, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -213,14 +232,63 @@ def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> bool:
 
 def _read_page(reader: pypdf.PdfReader, i: int, labels: list[str] | None) -> RawPage:
     label = labels[i] if labels is not None else None
+    fragments: list[tuple[str, float, float, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            fragments.append((text, *_placement(cm, tm, size)))
+
     try:
-        text = reader.pages[i].extract_text() or ""
+        page = reader.pages[i]
+        if i < LAYOUT_PAGES:
+            text = page.extract_text(visitor_text=visit) or ""
+            height = float(page.mediabox.top)
+            lines = _styled_lines(fragments, height)
+        else:
+            text, lines = page.extract_text() or "", ()
     except RecursionError:
         return RawPage(i + 1, "", label, "the page's content is nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, _short_error(e))
-    return RawPage(i + 1, text, label, None)
+    return RawPage(i + 1, text, label, None, lines)
+
+
+def _placement(cm: Any, tm: Any, size: Any) -> tuple[float, float, float]:
+    """Font size as drawn, and x, y of a text fragment, from its text and current matrices."""
+    try:
+        scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        return float(size) * scale, float(x), float(y)
+    except (TypeError, IndexError):
+        return 0.0, 0.0, 0.0
+
+
+def _styled_lines(
+    fragments: list[tuple[str, float, float, float]], height: float
+) -> tuple[StyledLine, ...]:
+    """Group drawn fragments into lines: same baseline (within a third of the font size)."""
+    lines: list[list[tuple[str, float, float, float]]] = []
+    for fragment in sorted(fragments, key=lambda f: (-round(f[3]), f[2])):
+        _, size, _, y = fragment
+        if lines and abs(lines[-1][0][3] - y) <= max(1.0, size / 3):
+            lines[-1].append(fragment)
+        else:
+            lines.append([fragment])
+    result = []
+    for line in lines:
+        line.sort(key=lambda f: f[2])
+        text = " ".join(" ".join(f[0].split()) for f in line)
+        # The size most of its characters have (a logo beside a line does not make it big).
+        weights: dict[float, int] = {}
+        for fragment in line:
+            weights[round(fragment[1], 1)] = weights.get(round(fragment[1], 1), 0) + len(
+                fragment[0].strip()
+            )
+        size = max(weights, key=lambda k: (weights[k], k))
+        result.append(StyledLine(text, round(size, 1), round(height - line[0][3], 1), line[0][2]))
+    return tuple(result)
 
 
 def _short_error(error: BaseException | None) -> str:

@@ -62,38 +62,29 @@ BARE_CASE_HEADING = re.compile(
 # Longest heading line taken as a case-study heading (longer lines are running text).
 MAX_HEADING_CHARS = 120
 
-# Cue phrases that announce an example; matched case-insensitively on whole words. A name
-# after the cue, in the same sentence, is the example's name.
-EXAMPLE_CUES: tuple[str, ...] = (
-    "for example",
-    "for instance",
-    "e.g.",
-    "as an example",
-    "is an example",
-    "a good example",
-    "one example",
-    "another example",
-    "examples include",
-    "examples of",
-    "a case in point",
-    "to illustrate",
-    "illustrates",
-    "one council",
-    "one authority",
-    "one local authority",
-    "building on the success",
-    "building on successes",
-    "successes like",
-    "success of",
-    "similarly",
-    "likewise",
-    "in one case",
-    "in another case",
-    "pioneered",
-    "piloted",
+# Word lists, kept as data in extractor/data/example_words.json (each says there what it
+# is for): cue phrases, verbs that show no action, nouns of roles, schemes, titles...
+_WORDS: dict[str, Any] = json.loads(
+    resources.files("extractor").joinpath("data").joinpath("example_words.json").read_text("utf-8")
 )
-# Cues that only introduce lists ("such as X, Y and Z"): recorded, never enough alone.
-WEAK_CUES: tuple[str, ...] = ("such as", "including", "like")
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_WORDS[key]["words"])
+
+
+EXAMPLE_CUES: tuple[str, ...] = tuple(_WORDS["example_cues"]["words"])
+WEAK_CUES: tuple[str, ...] = tuple(_WORDS["weak_cues"]["words"])
+NON_ACTION_VERBS = _words("non_action_verbs")
+MODAL_AUXILIARIES = _words("modal_auxiliaries")
+AUTHOR_PRONOUNS = _words("author_pronouns")
+ROLE_NOUNS = _words("role_nouns")
+SOURCE_NOUNS = _words("source_nouns")
+TITLE_WORDS = _words("title_words")
+SCHEME_HEADS = _words("scheme_heads")
+LOWER_CASE_SCHEME_HEADS = _words("lower_case_scheme_heads")
+DOCUMENT_PART_WORDS = _words("document_part_words")
+GENERIC_NAME_WORDS = _words("generic_name_words")
 
 # "In Kent, the council ..." / "In Brent, residents ...": a place, then what happened there.
 PLACE_THEN_ACTOR = re.compile(
@@ -102,67 +93,6 @@ PLACE_THEN_ACTOR = re.compile(
     r"residents|officers|team|service|trust|government|mayor|state)\b"
 )
 
-# Verbs whose subject is not shown doing anything concrete.
-NON_ACTION_VERBS = frozenset(
-    """say tell think believe argue suggest recommend note agree disagree want need hope wish
-    seem appear expect consider know define mean require request ask estimate comment
-    state indicate fail face include contain refer apply address issue propose publish
-    prohibit permit allow describe explain list mention cite represent""".split()
-)
-# Auxiliaries that make a statement hypothetical or a promise rather than a reported fact.
-MODAL_AUXILIARIES = frozenset("will would should could may might must shall 'll 'd".split())
-# Subjects that speak for the paper's authors; what they did to a named thing is the case.
-AUTHOR_PRONOUNS = frozenset("we i our us".split())
-# Nouns for people that stand in for their organisation ("officials in the Office of X").
-ROLE_NOUNS = frozenset(
-    """official officer staff manager representative spokesperson team leader member user
-    resident researcher employee worker councillor volunteer""".split()
-)
-# Nouns for work that stands in for whoever did it ("a 2016 report from X found").
-SOURCE_NOUNS = frozenset(
-    """report study review survey evaluation analysis research audit paper inquiry
-    investigation""".split()
-)
-# Words of a person's office: "the Deputy Secretary" or "Director of OMB" is a person.
-TITLE_WORDS = frozenset(
-    """administrator director secretary minister chairman chairwoman chair president
-    commissioner officer chief head deputy assistant associate senior coo ceo cfo cio
-    comptroller registrar governor mayor councillor senator representative inspector
-    manager""".split()
-)
-# Head nouns of named schemes, services and sites ("Click It or Ticket campaign").
-SCHEME_HEADS = frozenset(
-    """project programme program initiative campaign scheme strategy partnership network
-    service services fund grant grants act plan centre center centres centers hub line rail
-    system agreement treaty guarantee pilot trial survey standard award challenge website
-    site app portal platform framework review law regulation policy reform reforms deal
-    mandate charter compact accord consortium academy forum zone corridor campus bridge
-    tunnel airport station plant dam reactor flight accident disaster report study
-    initiative tool toolkit database register index helpline""".split()
-)
-# Lower-case heads that follow a scheme's own name ("the Click It or Ticket campaign").
-LOWER_CASE_SCHEME_HEADS = frozenset(
-    "campaign programme program scheme initiative project service app website pilot".split()
-)
-# First words of things that are parts of the paper, not cases ("Figure 2", "Section 4").
-DOCUMENT_PART_WORDS = frozenset(
-    """figure fig table chart appendix annex section sections chapter part page note notes
-    source sources title subtitle paragraph box exhibit step phase level option question
-    recommendation objective goal stage tier volume vol no number item article clause
-    schedule subsection footnote endnote introduction conclusion conclusions summary
-    background abstract contents references bibliography glossary acknowledgements
-    acknowledgments foreword preface example examples results letter highlights""".split()
-)
-# Words that are never a case on their own, though capitalised ("Government", "Congress").
-GENERIC_NAME_WORDS = frozenset(
-    """government council parliament congress state states federal agency agencies
-    department ministry authority committee commission board office internet web online
-    english british american european national local public private minister secretary
-    mayor president chairman administration administrator we i you they it this these that
-    those there here however although while since because but and or yes no monday tuesday
-    wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december""".split()
-)
 # A sentence shaped like a reference or a footnote source line, not running text.
 CITATION_SHAPE = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
@@ -223,7 +153,9 @@ AUTHORITY_FORMS: tuple[str, ...] = (
 
 
 def _data(name: str) -> Any:
-    return json.loads(resources.files("extractor").joinpath("data", name).read_text("utf-8"))
+    return json.loads(
+        resources.files("extractor").joinpath("data").joinpath(name).read_text("utf-8")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -370,19 +302,22 @@ def _case_headings(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
         span = doc.char_span(start, name_start + len(name), alignment_mode="expand")
         if span is None:
             continue
-        yield span, ExampleMention(
-            name=name,
-            name_start=name_start,
-            name_end=name_start + len(name),
-            kind="case_study",
-            cues=(f"heading: {cue.lower()}",),
-            aliases=(),
-            alternatives=(),
-            actor=None,
-            organisations=_entity_texts(span, ORGANISATION_LABELS),
-            places=_entity_texts(span, PLACE_LABELS),
-            platforms=find_platforms(span.text),
-            subject=False,
+        yield (
+            span,
+            ExampleMention(
+                name=name,
+                name_start=name_start,
+                name_end=name_start + len(name),
+                kind="case_study",
+                cues=(f"heading: {cue.lower()}",),
+                aliases=(),
+                alternatives=(),
+                actor=None,
+                organisations=_entity_texts(span, ORGANISATION_LABELS),
+                places=_entity_texts(span, PLACE_LABELS),
+                platforms=find_platforms(span.text),
+                subject=False,
+            ),
         )
 
 
@@ -481,7 +416,7 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
 def _listed_with(name: Span, other: Span) -> bool:
     """Whether two names are items of one list ("X and Y", "X, Y and Z")."""
     a, b = name.root, other.root
-    return a.head == b or b.head == a and a.dep_ == "conj" or a.dep_ == "conj" and a.head == b
+    return a.head == b or (b.head == a and a.dep_ == "conj") or (a.dep_ == "conj" and a.head == b)
 
 
 def _is_footnote(segment: Span) -> bool:
@@ -536,7 +471,7 @@ def _with_scheme_head(span: Span, segment: Span) -> Span:
     end = span.end
     for i in range(span.end, min(span.end + 4, segment.end)):
         token = doc[i]
-        if not token.text.isalpha() and token.text != "-" or token.text[:1].isupper():
+        if (not token.text.isalpha() and token.text != "-") or token.text[:1].isupper():
             break
         if token.pos_ not in ("NOUN", "ADJ", "PUNCT"):
             break
@@ -603,7 +538,9 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
 def _name_text(span: Span) -> str:
     """The name as printed, without a leading article or trailing connector."""
     tokens = list(span)
-    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].lower_ in NAME_CONNECTORS):
+    while tokens and (
+        tokens[0].lower_ in ("the", "a", "an") or tokens[0].lower_ in NAME_CONNECTORS
+    ):
         tokens = tokens[1:]
     while tokens and tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"}:
         tokens = tokens[:-1]
@@ -645,9 +582,12 @@ def _is_action(verb: Token) -> bool:
     """A verb that reports something done or offered: not modal, not a saying or seeming."""
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    if not (_is_finite(verb) or any(_is_finite(c) for c in verb.children if c.dep_.startswith("aux"))):
-        if verb.dep_ != "conj" or not _is_finite(verb.head):
-            return False
+    finite = _is_finite(verb) or any(
+        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
+    )
+    # "X developed and piloted Y": the second verb is finite through the first.
+    if not finite and not (verb.dep_ == "conj" and _is_finite(verb.head)):
+        return False
     lemma = verb.lemma_.lower()
     if lemma in NON_ACTION_VERBS:
         return False
