@@ -20,6 +20,7 @@ from extractor.errors import (
     EXIT_INTERNAL,
     EXIT_INVALID_OUTPUT,
     ExtractorError,
+    InputFileError,
     NoTextLayerError,
 )
 
@@ -210,6 +211,51 @@ def validate(files: tuple[Path, ...], quiet: bool) -> None:
         raise CommandError(
             f"{failures} of {len(files)} file(s) do not validate", EXIT_INVALID_OUTPUT
         )
+
+
+@cli.command()
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of gold annotation files (NAME.json, format in GOLD.md).",
+)
+@click.option(
+    "--pred",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of extraction outputs (searched recursively).",
+)
+@click.option(
+    "--json", "report_path", type=click.Path(path_type=Path), help="Also write the report here."
+)
+@click.option("--per-document", is_flag=True, help="Print one line of scores per document.")
+@handle_errors
+def evaluate(gold: Path, pred: Path, report_path: Path | None, per_document: bool) -> None:
+    """Score extraction outputs against gold annotations (micro-averaged, as in GOLD.md).
+
+    Pairs each gold file with the extraction of the same PDF (by sha256, else file name);
+    a gold file without one counts as a failed document.
+
+    \b
+    Example:
+      extractor evaluate --gold corpus/gold --pred out --json report.json
+    """
+    from extractor.evaluate import evaluate as run_evaluate
+    from extractor.evaluate import format_table
+    from extractor.output import write_text_atomic
+
+    report = run_evaluate(gold, pred)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(format_table(report, per_document=per_document), nl=False)
+    if report_path is not None:
+        text = report.to_json()
+        try:
+            write_text_atomic(report_path, text)
+        except OSError as e:
+            raise InputFileError(f"cannot be written: {e.strerror or e}", report_path) from e
+        click.echo(f"Wrote {report_path}", err=True)
 
 
 def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str | None:

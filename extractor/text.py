@@ -330,8 +330,13 @@ def clean_document(
     running = find_running_shapes(pages)
     vocabulary = document_vocabulary(pages)
     result = []
-    for lines, dropped in zip(pages, drop_lines, strict=True):
+    for number, (lines, dropped) in enumerate(zip(pages, drop_lines, strict=True)):
         edges = set(edge_positions(lines))
+        if number == 0:
+            # On the first page, a title that the running header repeats on every later
+            # page ("Local by Social") is the title, not a header: keep its top lines.
+            filled = [i for i, line in enumerate(lines) if line.strip()]
+            edges -= set(filled[: min(EDGE_LINES, len(filled) // 2)])
         kept = [
             repair_split_words(line, vocabulary)
             for i, line in enumerate(lines)

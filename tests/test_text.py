@@ -50,7 +50,9 @@ def test_running_header_and_footer_shapes_are_found_across_pages() -> None:
 def test_clean_document_drops_running_lines_but_not_body_text() -> None:
     pages = [["Local by Social", body, f"Page {n}"] for n, body in enumerate(BODIES, 1)]
     cleaned = clean_document(pages, [frozenset()] * len(pages))
-    assert [page.text for page in cleaned] == BODIES
+    assert [page.text for page in cleaned[1:]] == BODIES[1:]
+    # The first page keeps its top lines (a title there looks like the running header).
+    assert cleaned[0].text == f"Local by Social\n{BODIES[0]}"
 
 
 def test_hyphenated_line_break_is_joined_without_the_hyphen() -> None:
@@ -110,3 +112,13 @@ def test_nlp_text_keeps_length_and_joins_only_soft_wraps() -> None:
     assert "never come to a meeting" in result
     assert "cost of a leaflet.\n• Brent" in result
     assert "updates\n• Kent" in result
+
+
+def test_the_cover_keeps_a_title_that_the_running_header_repeats() -> None:
+    pages = [["Local by Social", "How councils can use social media", "NESTA 2010"]] + [
+        ["Local by Social", body, "NESTA 2010"] for body in BODIES
+    ]
+    cleaned = clean_document(pages, [frozenset()] * len(pages))
+    # The title stays; the running footer goes even from the first page.
+    assert cleaned[0].text == "Local by Social\nHow councils can use social media"
+    assert [page.text for page in cleaned[1:]] == BODIES
