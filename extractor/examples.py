@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span
 
 from extractor.model import Example, PageRef
-from extractor.nlp.examples import MENTION_ATTR, SPAN_KEY, ExampleMention, find_platforms
+from extractor.nlp.examples import (
+    MENTION_ATTR,
+    SPAN_KEY,
+    ExampleMention,
+    case_headings,
+    find_platforms,
+)
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -74,15 +80,35 @@ def name_key(name: str) -> str:
     return " ".join(key.split())
 
 
+Mentions = list[tuple[Span, ExampleMention]]
+
+
+def page_mentions(page_doc: PageDoc) -> Mentions:
+    """The component's mentions on one page, with the case-study headings of its page text
+    (whose line breaks the text spaCy read may have joined), in text order."""
+    found: Mentions = [
+        (span, span._.get(MENTION_ATTR))
+        for span in page_doc.doc.spans.get(SPAN_KEY, [])
+        if span._.get(MENTION_ATTR) is not None
+    ]
+    heading_starts = {span.start_char for span, m in found if m.kind == "case_study"}
+    for span, mention in case_headings(page_doc.doc, page_doc.page.text):
+        if span.start_char not in heading_starts:
+            # A sentence the heading was read into is the heading's box, not a case.
+            found = [(s, m) for s, m in found if not s.start_char <= span.start_char < s.end_char]
+            found.append((span, mention))
+    return sorted(found, key=lambda pair: pair[0].start_char)
+
+
 def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
     """One Example per case introduced in the document, in page order."""
     topic = _TopicNames([pd.page for pd in page_docs])
+    mentions = [page_mentions(pd) for pd in page_docs]
     cases: list[_Case] = []
     seen: dict[str, _Case] = {}
-    for position, page_doc in enumerate(page_docs):
-        for span in page_doc.doc.spans.get(SPAN_KEY, []):
-            mention: ExampleMention | None = span._.get(MENTION_ATTR)
-            if mention is None or _inside(cases, position, span.start_char):
+    for position, page_found in enumerate(mentions):
+        for span, mention in page_found:
+            if _inside(cases, position, span.start_char):
                 continue
             name = _case_name(mention, seen, topic)
             if name is None:
@@ -100,9 +126,9 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
                 places=list(mention.places),
             )
             if mention.kind == "case_study":
-                _extend_box(case, page_docs, position, span)
+                _extend_box(case, page_docs, mentions, position, span)
             else:
-                _extend_paragraph(case, page_docs, position, span)
+                _extend_paragraph(case, page_docs, mentions, position, span)
             cases.append(case)
             seen[key] = case
             for alias in case.aliases:
@@ -163,17 +189,19 @@ def _inside(cases: Sequence[_Case], position: int, offset: int) -> bool:
     )
 
 
-def _case_heading_starts(doc: Doc) -> list[int]:
-    return [
-        span.start_char
-        for span in doc.spans.get(SPAN_KEY, [])
-        if span._.get(MENTION_ATTR) is not None and span._.get(MENTION_ATTR).kind == "case_study"
-    ]
+def _heading_starts(page_found: Mentions) -> list[int]:
+    return [span.start_char for span, mention in page_found if mention.kind == "case_study"]
 
 
-def _extend_box(case: _Case, page_docs: Sequence[PageDoc], position: int, heading: Span) -> None:
+def _extend_box(
+    case: _Case,
+    page_docs: Sequence[PageDoc],
+    mentions: Sequence[Mentions],
+    position: int,
+    heading: Span,
+) -> None:
     doc = page_docs[position].doc
-    later = [s for s in _case_heading_starts(doc) if s > heading.start_char]
+    later = [s for s in _heading_starts(mentions[position]) if s > heading.start_char]
     end = min(later) if later else len(doc.text)
     case.stretches.append((position, heading.start_char, end))
     if later or position + 1 >= len(page_docs):
@@ -182,7 +210,7 @@ def _extend_box(case: _Case, page_docs: Sequence[PageDoc], position: int, headin
     if following.page.index != page_docs[position].page.index + 1:
         return
     next_text = following.doc.text
-    headings = _case_heading_starts(following.doc)
+    headings = _heading_starts(mentions[position + 1])
     if headings and min(headings) < len(next_text) // 20:
         return
     carry = min([*headings, min(len(next_text), MAX_BOX_CARRY_CHARS)])
@@ -195,14 +223,20 @@ def _extend_box(case: _Case, page_docs: Sequence[PageDoc], position: int, headin
 
 
 def _extend_paragraph(
-    case: _Case, page_docs: Sequence[PageDoc], position: int, first: Span
+    case: _Case,
+    page_docs: Sequence[PageDoc],
+    mentions: Sequence[Mentions],
+    position: int,
+    first: Span,
 ) -> None:
     sentences = list(first.doc.sents)
     index = next(i for i, s in enumerate(sentences) if s.end_char > first.start_char)
     end = first.end_char
     taken = 0
     for sent in sentences[index + 1 :]:
-        if taken >= MAX_FOLLOWING_SENTENCES or not _continues(first.doc, end, sent, case):
+        if taken >= MAX_FOLLOWING_SENTENCES or not _continues(
+            first.doc, mentions[position], end, sent, case
+        ):
             break
         end = sent.end_char
         taken += 1
@@ -223,14 +257,13 @@ def _extend_paragraph(
     case.stretches.append((position + 1, opener.start_char, opener.end_char))
 
 
-def _continues(doc: Doc, end: int, sent: Span, case: _Case) -> bool:
+def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case) -> bool:
     """Whether `sent` goes on describing the case whose text ends at `end`."""
     if "\n" in doc.text[end : sent.start_char] or "\n" in doc.text[end - 1 : end]:
         return False
     keys = {case.key, *case.aliases}
-    for span in doc.spans.get(SPAN_KEY, []):
+    for span, mention in page_found:
         if sent.start_char <= span.start_char < sent.end_char:
-            mention: ExampleMention = span._.get(MENTION_ATTR)
             if mention.kind == "case_study":
                 return False
             # Still this case while it is the actor ("NHTSA then piloted the X campaign").

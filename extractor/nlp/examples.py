@@ -243,7 +243,7 @@ def make_examples_component(nlp: Language, name: str, use_gazetteer: bool) -> Ex
 def find_mentions(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
     """Every case-study heading and example sentence of `doc`, in text order."""
     heading_ends: list[int] = []
-    for span, mention in _case_headings(doc):
+    for span, mention in case_headings(doc):
         heading_ends.append(span.end_char)
         yield span, mention
     if not doc.has_annotation("DEP"):
@@ -273,9 +273,16 @@ def segments(doc: Doc) -> Iterator[Span]:
             start = end + 1
 
 
-def _case_headings(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
-    text = doc.text
+def case_headings(doc: Doc, text: str | None = None) -> list[tuple[Span, ExampleMention]]:
+    """Case-study headings ("Case study 2: Kent County Council") of `doc`, read line by line.
+
+    `text` is the page text when the caller has it: it keeps every line break, where the
+    text spaCy reads joins lines of similar length (a heading in a box of short lines).
+    Both have the same length, so offsets agree.
+    """
+    text = doc.text if text is None else text
     lines = text.split("\n")
+    found = []
     position = 0
     for i, line in enumerate(lines):
         start = position
@@ -302,23 +309,22 @@ def _case_headings(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
         span = doc.char_span(start, name_start + len(name), alignment_mode="expand")
         if span is None:
             continue
-        yield (
-            span,
-            ExampleMention(
-                name=name,
-                name_start=name_start,
-                name_end=name_start + len(name),
-                kind="case_study",
-                cues=(f"heading: {cue.lower()}",),
-                aliases=(),
-                alternatives=(),
-                actor=None,
-                organisations=_entity_texts(span, ORGANISATION_LABELS),
-                places=_entity_texts(span, PLACE_LABELS),
-                platforms=find_platforms(span.text),
-                subject=False,
-            ),
+        mention = ExampleMention(
+            name=name,
+            name_start=name_start,
+            name_end=name_start + len(name),
+            kind="case_study",
+            cues=(f"heading: {' '.join(cue.lower().split())}",),
+            aliases=(),
+            alternatives=(),
+            actor=None,
+            organisations=_entity_texts(span, ORGANISATION_LABELS),
+            places=_entity_texts(span, PLACE_LABELS),
+            platforms=find_platforms(span.text),
+            subject=False,
         )
+        found.append((span, mention))
+    return found
 
 
 def _is_heading_name(name: str) -> bool:
