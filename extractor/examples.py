@@ -213,11 +213,13 @@ def _extend_box(
     headings = _heading_starts(mentions[position + 1])
     if headings and min(headings) < len(next_text) // 20:
         return
-    carry = min([*headings, min(len(next_text), MAX_BOX_CARRY_CHARS)])
-    if not headings:
-        paragraph_end = next_text.find("\n\n", 1)
-        if paragraph_end > 0:
-            carry = min(carry, paragraph_end)
+    if headings:
+        carry = min(min(headings), MAX_BOX_CARRY_CHARS)
+    else:
+        # Nothing on the next page says where the box ends: take the sentence the page
+        # break cut, no more.
+        first = next(iter(following.doc.sents), None)
+        carry = min(first.end_char if first is not None else 0, MAX_BOX_CARRY_CHARS)
     if carry > 0 and next_text[:carry].strip():
         case.stretches.append((position + 1, 0, carry))
 

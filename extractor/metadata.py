@@ -566,7 +566,7 @@ def _organisation_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     words = text[start:end].split()
     if not words or " ".join(words).casefold() in {"crown", "crown copyright", "copyright"}:
         return None
-    if len(words) < 2 and not (words[0].isupper() and len(words[0]) >= 2):
+    if len(words) == 1 and len(words[0]) < 3:
         return None
     return start, end
 
