@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
@@ -24,6 +24,8 @@ from spacy.tokens import Doc, Span
 from extractor.model import Example, PageRef
 from extractor.nlp.examples import (
     MENTION_ATTR,
+    ORGANISATION_HEADS,
+    SCHEME_HEADS,
     SPAN_KEY,
     ExampleMention,
     case_headings,
@@ -103,6 +105,7 @@ def page_mentions(page_doc: PageDoc) -> Mentions:
 def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
     """One Example per case introduced in the document, in page order."""
     topic = _TopicNames([pd.page for pd in page_docs])
+    acronyms = defined_acronyms([pd.page.text for pd in page_docs])
     mentions = [page_mentions(pd) for pd in page_docs]
     cases: list[_Case] = []
     seen: dict[str, _Case] = {}
@@ -113,6 +116,14 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
             name = _case_name(mention, seen, topic)
             if name is None:
                 continue
+            if BARE_ACRONYM.fullmatch(name):
+                # A bare acronym is a case only where the paper spells it out as the name of
+                # an organisation or a scheme; the example then carries that name.
+                long_form = acronyms.get(name)
+                if long_form is None or name_key(long_form) in seen:
+                    continue
+                mention = replace(mention, aliases=(*mention.aliases, name))
+                name = long_form
             key = name_key(name)
             case = _Case(
                 mention=mention,
@@ -134,6 +145,28 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
             for alias in case.aliases:
                 seen.setdefault(alias, case)
     return [_example(case, page_docs) for case in cases]
+
+
+# An acronym standing alone: "EBSA", "MCAS", "KPIs".
+BARE_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
+# "Employee Benefits Security Administration (EBSA)": a name, then its acronym.
+ACRONYM_DEFINITION = re.compile(
+    r"\b(?P<long>[A-Z][\w&'-]*(?:\s+(?:of|and|for|the|on|in|&|[A-Z][\w&'-]*)){1,9})"
+    r"\s*\((?P<short>[A-Z][A-Z&]{1,7}s?)\)"
+)
+
+
+def defined_acronyms(texts: Sequence[str]) -> dict[str, str]:
+    """Acronyms the paper defines as names of organisations or schemes, with their long form."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in ACRONYM_DEFINITION.finditer(text):
+            long_form = " ".join(match.group("long").split())
+            long_form = re.sub(r"^(?:The|the)\s+", "", long_form)
+            last = long_form.split()[-1].lower()
+            if last in ORGANISATION_HEADS | SCHEME_HEADS:
+                found.setdefault(match.group("short"), long_form)
+    return found
 
 
 def _case_name(mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames) -> str | None:
@@ -169,6 +202,13 @@ class _TopicNames:
         return sum(1 for text in self.texts if pattern.search(text))
 
     def is_topic(self, name: str, aliases: Sequence[str]) -> bool:
+        # "DOE's R&D" is the paper's DOE again, unless what follows is a named scheme
+        # ("HMRC's Tax Agent Strategy").
+        possessor = re.match(r"(?P<owner>.+?)'s?\s+(?P<rest>.+)$", name)
+        if possessor and self.is_topic(possessor.group("owner"), ()):
+            last = possessor.group("rest").split()[-1]
+            if not (last[:1].isupper() and last.lower() in SCHEME_HEADS):
+                return True
         # "GAO report", "DOE's" and "the DOE" are all the paper's own DOE.
         core = re.sub(r"^(?:the|The)\s+", "", name)
         core = re.sub(r"(?:'s?)?(?:\s+[a-z][\w-]*)+$|'s?$", "", core) or core

@@ -85,6 +85,7 @@ SCHEME_HEADS = _words("scheme_heads")
 LOWER_CASE_SCHEME_HEADS = _words("lower_case_scheme_heads")
 DOCUMENT_PART_WORDS = _words("document_part_words")
 GENERIC_NAME_WORDS = _words("generic_name_words")
+ORGANISATION_HEADS = _words("organisation_heads")
 
 # "In Kent, the council ..." / "In Brent, residents ...": a place, then what happened there.
 PLACE_THEN_ACTOR = re.compile(
@@ -422,7 +423,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
 def _listed_with(name: Span, other: Span) -> bool:
     """Whether two names are items of one list ("X and Y", "X, Y and Z")."""
     a, b = name.root, other.root
-    return a.head == b or (b.head == a and a.dep_ == "conj") or (a.dep_ == "conj" and a.head == b)
+    return (
+        (a.dep_ == "conj" and a.head == b)
+        or (b.dep_ == "conj" and b.head == a)
+        or (a.dep_ == "conj" and b.dep_ == "conj" and a.head == b.head)
+    )
 
 
 def _is_footnote(segment: Span) -> bool:
@@ -445,6 +450,10 @@ def candidate_names(segment: Span) -> list[Span]:
                 run_start = token.i
             last_namey = token.i
         elif run_start is not None and token.lower_ in NAME_CONNECTORS:
+            if _joins_two_entities(token):
+                if last_namey is not None:
+                    pieces.append((run_start, last_namey + 1))
+                run_start = last_namey = None
             continue
         else:
             if run_start is not None and last_namey is not None:
@@ -469,6 +478,16 @@ def candidate_names(segment: Span) -> list[Span]:
         if _acceptable_name(span, segment):
             names.append(span)
     return names
+
+
+def _joins_two_entities(token: Token) -> bool:
+    """Whether "and"/"or" stands between two whole entities ("Chernobyl and Fukushima")."""
+    if token.lower_ not in ("and", "or", "&") or token.i == 0 or token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.nbor(-1), token.nbor(1)
+    if after.lower_ == "the" and after.i + 1 < len(token.doc):
+        after = after.nbor(1)
+    return bool(before.ent_type_) and after.ent_iob_ == "B"
 
 
 def _with_scheme_head(span: Span, segment: Span) -> Span:
@@ -527,6 +546,10 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
         return False
     if words[0] in TITLE_WORDS or words[-1] in TITLE_WORDS:
         return False
+    # "The U.S. Government", "Scottish Government": a generic word with a place in front.
+    unplaced = [t.lower_ for t in span if t.is_alpha and t.ent_type_ not in ("GPE", "NORP")]
+    if unplaced and " ".join(unplaced) in GENERIC_NAME_WORDS:
+        return False
     content = [t for t in span if t.is_alpha and not t.is_stop]
     if not content or not any(t.text[:1].isupper() or _is_camel(t.text) for t in content):
         return False
@@ -545,7 +568,10 @@ def _name_text(span: Span) -> str:
     """The name as printed, without a leading article or trailing connector."""
     tokens = list(span)
     while tokens and (
-        tokens[0].lower_ in ("the", "a", "an") or tokens[0].lower_ in NAME_CONNECTORS
+        tokens[0].lower_ in ("the", "a", "an")
+        or tokens[0].lower_ in NAME_CONNECTORS
+        or not tokens[0].text[:1].isalnum()
+        or (len(tokens) > 1 and len(tokens[0]) == 1 and tokens[0].is_alpha)
     ):
         tokens = tokens[1:]
     while tokens and tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"}:
@@ -576,6 +602,8 @@ def _is_scheme(name: Span) -> bool:
 
 
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Prepositions that place an action in time, not on a thing ("recovering after Covid").
+TEMPORAL_PREPOSITIONS = frozenset({"after", "before", "since", "during", "until", "following"})
 VERB_FORMS = frozenset({"VBD", "VBZ", "VBP", "VBG", "VBN", "MD"})
 
 
@@ -609,14 +637,15 @@ def _acting_subject(name: Span) -> bool:
     """Whether the name is the subject of a verb that reports something done or offered."""
     root = name.root
     subject: Token | None = None
-    if root.dep_ in ("nsubj", "nsubjpass"):
+    # A passive subject ("X was established in 1975") is not shown doing anything.
+    if root.dep_ == "nsubj":
         subject = root
-    elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ in ("nsubj", "nsubjpass"):
+    elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ == "nsubj":
         subject = root.head
     elif (
         root.dep_ == "pobj"
         and root.head.dep_ == "prep"
-        and root.head.head.dep_ in ("nsubj", "nsubjpass")
+        and root.head.head.dep_ == "nsubj"
         and root.head.lower_ in ("in", "at", "from", "of", "by")
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
@@ -633,10 +662,16 @@ def _acted_on(name: Span) -> bool:
     root = name.root
     if root.dep_ in ("dobj", "attr", "oprd"):
         verb = root.head
-    elif root.dep_ == "pobj" and root.head.dep_ == "prep":
+    elif (
+        root.dep_ == "pobj"
+        and root.head.dep_ == "prep"
+        and root.head.lower_ not in TEMPORAL_PREPOSITIONS
+    ):
         verb = root.head.head
     else:
         return False
+    if any(c.dep_ == "conj" for c in root.children):
+        return False  # a list of names ("we selected Brazil, Denmark and France")
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
 
 
