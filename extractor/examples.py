@@ -86,20 +86,23 @@ Mentions = list[tuple[Span, ExampleMention]]
 
 
 def page_mentions(page_doc: PageDoc) -> Mentions:
-    """The component's mentions on one page, with the case-study headings of its page text
-    (whose line breaks the text spaCy read may have joined), in text order."""
-    found: Mentions = [
-        (span, span._.get(MENTION_ATTR))
-        for span in page_doc.doc.spans.get(SPAN_KEY, [])
-        if span._.get(MENTION_ATTR) is not None
-    ]
+    """The component's mentions on one page, each with the span of the sentence or heading
+    that introduced it, plus the case-study headings of the page text (whose line breaks
+    the text spaCy read may have joined), in text order."""
+    doc = page_doc.doc
+    found: Mentions = []
+    for name_span in doc.spans.get(SPAN_KEY, []):
+        mention = name_span._.get(MENTION_ATTR)
+        sentence = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if mention is not None and sentence is not None:
+            found.append((sentence, mention))
     heading_starts = {span.start_char for span, m in found if m.kind == "case_study"}
-    for span, mention in case_headings(page_doc.doc, page_doc.page.text):
+    for span, mention in case_headings(doc, page_doc.page.text):
         if span.start_char not in heading_starts:
             # A sentence the heading was read into is the heading's box, not a case.
             found = [(s, m) for s, m in found if not s.start_char <= span.start_char < s.end_char]
             found.append((span, mention))
-    return sorted(found, key=lambda pair: pair[0].start_char)
+    return sorted(found, key=lambda pair: (pair[0].start_char, pair[1].name_start))
 
 
 def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
@@ -113,7 +116,7 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
         for span, mention in page_found:
             if _inside(cases, position, span.start_char):
                 continue
-            name = _case_name(mention, seen, topic)
+            name = _case_name(mention, seen, topic, position)
             if name is None:
                 continue
             if BARE_ACRONYM.fullmatch(name):
@@ -123,13 +126,13 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
                 if long_form is None or name_key(long_form) in seen:
                     continue
                 mention = replace(mention, aliases=(*mention.aliases, name))
-                name = long_form
+                name = f"{long_form} ({name})"
             key = name_key(name)
             case = _Case(
                 mention=mention,
                 name=name,
                 key=key,
-                aliases={name_key(a) for a in mention.aliases} if name == mention.name else set(),
+                aliases=_case_aliases(mention, name),
                 start_page=position,
                 start=span.start_char,
                 cues=list(mention.cues),
@@ -140,6 +143,10 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
                 _extend_box(case, page_docs, mentions, position, span)
             else:
                 _extend_paragraph(case, page_docs, mentions, position, span)
+            if any(c.start_page == position and c.start == span.start_char for c in cases):
+                # A second case of one sentence ("X and Y did ..."): quote it from its name.
+                _, first_start, first_end = case.stretches[0]
+                case.stretches[0] = (position, max(first_start, mention.name_start), first_end)
             cases.append(case)
             seen[key] = case
             for alias in case.aliases:
@@ -162,14 +169,30 @@ def defined_acronyms(texts: Sequence[str]) -> dict[str, str]:
     for text in texts:
         for match in ACRONYM_DEFINITION.finditer(text):
             long_form = " ".join(match.group("long").split())
-            long_form = re.sub(r"^(?:The|the)\s+", "", long_form)
+            # "Officials in the Veterans Health Administration (VHA)": the name starts later.
+            long_form = re.sub(r"^(?:\w+\s+(?:in|at|of|from)\s+)?(?:The|the)\s+", "", long_form)
             last = long_form.split()[-1].lower()
             if last in ORGANISATION_HEADS | SCHEME_HEADS:
                 found.setdefault(match.group("short"), long_form)
     return found
 
 
-def _case_name(mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames) -> str | None:
+def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
+    """Other names of the case: its acronym, and the actor whose scheme it is (a sentence
+    about "NHTSA" goes on with the case of "the Click It or Ticket campaign NHTSA piloted")."""
+    aliases = {name_key(a) for a in mention.aliases}
+    if mention.actor:
+        aliases.add(name_key(mention.actor))
+    acronym = re.search(r"\(([A-Z][A-Z&]{1,7}s?)\)$", name)
+    if acronym:
+        aliases.add(name_key(acronym.group(1)))
+    aliases.discard(name_key(name))
+    return aliases
+
+
+def _case_name(
+    mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames, position: int
+) -> str | None:
     """The name of the new case a mention introduces, or None when it introduces none.
 
     A mention of a case already introduced (by name or acronym) introduces nothing. When its
@@ -179,6 +202,9 @@ def _case_name(mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNam
     keys = [name_key(mention.name), *(name_key(a) for a in mention.aliases)]
     if any(k in seen for k in keys if k):
         return None
+    actor = seen.get(name_key(mention.actor)) if mention.actor else None
+    if actor is not None and actor.start_page == position:
+        return None  # the same actor's case, told on the same page
     if mention.kind == "case_study":
         return mention.name
     if not topic.is_topic(mention.name, mention.aliases):
@@ -221,10 +247,12 @@ class _TopicNames:
 
 
 def _inside(cases: Sequence[_Case], position: int, offset: int) -> bool:
-    """Whether a mention falls inside the text an earlier case already covers."""
+    """Whether a mention falls inside the text an earlier case already covers (a case the
+    same sentence introduced too, "X and Y did ...", does not cover it)."""
     return any(
         page == position and start <= offset < end
         for case in cases
+        if not (case.start_page == position and case.start == offset)
         for page, start, end in case.stretches
     )
 

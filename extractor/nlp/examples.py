@@ -20,6 +20,7 @@ work and happens in `collect_examples` (extractor/examples.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -94,6 +95,11 @@ PLACE_THEN_ACTOR = re.compile(
     r"residents|officers|team|service|trust|government|mayor|state)\b"
 )
 
+# Item markers of a list run into a sentence: "(1) ...; (2) ...".
+ENUMERATION_MARKER = re.compile(r"\((?:\d{1,2}|[a-h])\)\s")
+# Words by which a paper says it is listing its cases, looked for just before such a list.
+CASE_WORDS = re.compile(r"\b(?:cases?|case studies|case examples?|examples|illustrations?)\b", re.I)
+CASE_CONTEXT_CHARS = 400
 # A sentence shaped like a reference or a footnote source line, not running text.
 CITATION_SHAPE = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
@@ -119,6 +125,8 @@ class ExampleMention:
     name: str
     name_start: int
     name_end: int
+    start: int
+    end: int
     kind: ExampleKind
     cues: tuple[str, ...]
     aliases: tuple[str, ...]
@@ -242,18 +250,22 @@ def make_examples_component(nlp: Language, name: str, use_gazetteer: bool) -> Ex
 
 
 def find_mentions(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
-    """Every case-study heading and example sentence of `doc`, in text order."""
+    """Every case-study heading and example sentence of `doc`, in text order, each as the
+    span of the case's name (the mention says which sentence or heading introduced it)."""
     heading_ends: list[int] = []
+    found: list[ExampleMention] = []
     for span, mention in case_headings(doc):
         heading_ends.append(span.end_char)
-        yield span, mention
-    if not doc.has_annotation("DEP"):
-        return
-    for segment in segments(doc):
-        if any(segment.start_char < end <= segment.end_char for end in heading_ends):
-            continue
-        for mention in _segment_mentions(segment):
-            yield segment, mention
+        found.append(mention)
+    if doc.has_annotation("DEP"):
+        for segment in segments(doc):
+            if any(segment.start_char < end <= segment.end_char for end in heading_ends):
+                continue
+            found.extend(_segment_mentions(segment))
+    for mention in sorted(found, key=lambda m: (m.start, m.name_start)):
+        name_span = doc.char_span(mention.name_start, mention.name_end, alignment_mode="expand")
+        if name_span is not None:
+            yield name_span, mention
 
 
 def segments(doc: Doc) -> Iterator[Span]:
@@ -314,6 +326,8 @@ def case_headings(doc: Doc, text: str | None = None) -> list[tuple[Span, Example
             name=name,
             name_start=name_start,
             name_end=name_start + len(name),
+            start=span.start_char,
+            end=span.end_char,
             kind="case_study",
             cues=(f"heading: {' '.join(cue.lower().split())}",),
             aliases=(),
@@ -377,10 +391,15 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             # "For example, projects such as X and Y were ...": each listed case.
             chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
     if not chosen:
+        chosen += [(name, ["enumerated case"]) for name in _enumerated_cases(segment, names)]
+    if not chosen:
         for name in acting:
             if any(_listed_with(name, other) for other, _ in chosen):
                 continue
-            scheme = next((n for n in schemes if n != name and not _is_scheme(name)), None)
+            scheme = next(
+                (n for n in schemes if n != name and not _is_scheme(name) and _done_by(n, name)),
+                None,
+            )
             if scheme is not None and len(acting) == 1:
                 # "Through the Performance Enhancement Project, the Office ... has used":
                 # the scheme is the case its actor is an example of.
@@ -406,6 +425,8 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
                 name=name_text,
                 name_start=name_start,
                 name_end=name_start + len(name_text),
+                start=segment.start_char,
+                end=segment.end_char,
                 kind="example",
                 cues=tuple(dict.fromkeys(cues)),
                 aliases=(acronym.group("acronym"),) if acronym else (),
@@ -418,6 +439,36 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             )
         )
     return mentions
+
+
+def _enumerated_cases(segment: Span, names: list[Span]) -> list[Span]:
+    """The first name of each item of "(1) ...; (2) ..." where the paper says it is listing
+    its cases ("We selected four cases: (1) the X program ...; (2) ...")."""
+    text = segment.doc.text
+    markers = list(ENUMERATION_MARKER.finditer(text, segment.start_char, segment.end_char))
+    if len(markers) < 2:
+        return []
+    context = text[max(0, segment.start_char - CASE_CONTEXT_CHARS) : markers[0].start()]
+    if not CASE_WORDS.search(context):
+        return []
+    bounds = [m.end() for m in markers] + [segment.end_char]
+    firsts = []
+    for start, end in itertools.pairwise(bounds):
+        first = next((n for n in names if start <= n.start_char < end), None)
+        if first is not None:
+            firsts.append(first)
+    return firsts
+
+
+def _done_by(scheme: Span, actor: Span) -> bool:
+    """Whether the scheme is what the actor's verb acted on: its object ("NHTSA piloted the
+    X campaign") or the means ("Through the X Project, the Office has used ...")."""
+    verbs = {actor.root.head}
+    verbs |= {c for v in list(verbs) for c in v.children if c.dep_ == "conj"}
+    root = scheme.root
+    if root.dep_ in ("dobj", "attr") and root.head in verbs:
+        return True
+    return root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head in verbs
 
 
 def _listed_with(name: Span, other: Span) -> bool:
@@ -485,8 +536,8 @@ def _joins_two_entities(token: Token) -> bool:
     if token.lower_ not in ("and", "or", "&") or token.i == 0 or token.i + 1 >= len(token.doc):
         return False
     before, after = token.nbor(-1), token.nbor(1)
-    if after.lower_ == "the" and after.i + 1 < len(token.doc):
-        after = after.nbor(1)
+    if after.lower_ == "the":
+        return True  # "Oregon Option and the National Performance Review": a new name
     return bool(before.ent_type_) and after.ent_iob_ == "B"
 
 
@@ -567,6 +618,13 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
 def _name_text(span: Span) -> str:
     """The name as printed, without a leading article or trailing connector."""
     tokens = list(span)
+    role = next((i for i, t in enumerate(tokens[:2]) if t.lemma_.lower() in ROLE_NOUNS), None)
+    if (
+        role is not None
+        and len(tokens) > role + 2
+        and tokens[role + 1].lower_ in ("in", "at", "of")
+    ):
+        tokens = tokens[role + 2 :]  # "Officials in the Veterans Health Administration"
     while tokens and (
         tokens[0].lower_ in ("the", "a", "an")
         or tokens[0].lower_ in NAME_CONNECTORS
