@@ -91,10 +91,13 @@ def page_mentions(page_doc: PageDoc) -> Mentions:
     the text spaCy read may have joined), in text order."""
     doc = page_doc.doc
     found: Mentions = []
+    text = page_doc.page.text
     for name_span in doc.spans.get(SPAN_KEY, []):
         mention = name_span._.get(MENTION_ATTR)
+        if mention is None or _runs_on_from_a_heading(text, mention):
+            continue
         sentence = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if mention is not None and sentence is not None:
+        if sentence is not None:
             found.append((sentence, mention))
     heading_starts = {span.start_char for span, m in found if m.kind == "case_study"}
     for span, mention in case_headings(doc, page_doc.page.text):
@@ -103,6 +106,21 @@ def page_mentions(page_doc: PageDoc) -> Mentions:
             found = [(s, m) for s, m in found if not s.start_char <= span.start_char < s.end_char]
             found.append((span, mention))
     return sorted(found, key=lambda pair: (pair[0].start_char, pair[1].name_start))
+
+
+def _runs_on_from_a_heading(text: str, mention: ExampleMention) -> bool:
+    """Whether a name is a heading line read on into the next line's first words
+    ("Integrity of Copyright Management Information / Article 12 of the WCT provides")."""
+    if mention.kind != "example":
+        return False
+    name = text[mention.name_start : mention.name_end]
+    line_start = text.rfind("\n", 0, mention.name_start) + 1
+    if "\n" not in name or text[line_start : mention.name_start].strip():
+        return False
+    # A heading starts after a finished sentence (or at the top); a name that wraps from
+    # the start of a line in running text follows the line that led up to it ("the").
+    previous = text[:line_start].rstrip()
+    return not previous or previous.endswith((".", "!", "?", ":"))
 
 
 def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
@@ -181,6 +199,8 @@ def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
     """Other names of the case: its acronym, and the actor whose scheme it is (a sentence
     about "NHTSA" goes on with the case of "the Click It or Ticket campaign NHTSA piloted")."""
     aliases = {name_key(a) for a in mention.aliases}
+    if "enumerated case" in mention.cues:
+        aliases |= {name_key(a) for a in mention.alternatives}
     if mention.actor:
         aliases.add(name_key(mention.actor))
     acronym = re.search(r"\(([A-Z][A-Z&]{1,7}s?)\)$", name)
@@ -188,6 +208,19 @@ def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
         aliases.add(name_key(acronym.group(1)))
     aliases.discard(name_key(name))
     return aliases
+
+
+def _shortened(key: str, seen: dict[str, _Case]) -> bool:
+    """Whether a name is a known case's name cut short with its acronym ("Massachusetts DMA"
+    for "Massachusetts Division of Medical Assistance (DMA)")."""
+    words = set(key.split())
+    if len(words) < 2:
+        return False
+    for case in {id(c): c for c in seen.values()}.values():
+        known = set(case.key.split()) | {w for alias in case.aliases for w in alias.split()}
+        if words <= known and words & {w for alias in case.aliases for w in alias.split()}:
+            return True
+    return False
 
 
 def _case_name(
@@ -200,7 +233,7 @@ def _case_name(
     named scheme or object in the same sentence is the case, if there is one.
     """
     keys = [name_key(mention.name), *(name_key(a) for a in mention.aliases)]
-    if any(k in seen for k in keys if k):
+    if any(k in seen for k in keys if k) or _shortened(name_key(mention.name), seen):
         return None
     actor = seen.get(name_key(mention.actor)) if mention.actor else None
     if actor is not None and actor.start_page == position:

@@ -390,8 +390,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             chosen.append((first, [cue, *(["named subject"] if first in acting else [])]))
             # "For example, projects such as X and Y were ...": each listed case.
             chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
+    item_names: dict[int, list[str]] = {}
     if not chosen:
-        chosen += [(name, ["enumerated case"]) for name in _enumerated_cases(segment, names)]
+        for first, others in _enumerated_cases(segment, names):
+            chosen.append((first, ["enumerated case"]))
+            item_names[first.start] = [_name_text(n) for n in others]
     if not chosen:
         for name in acting:
             if any(_listed_with(name, other) for other, _ in chosen):
@@ -430,7 +433,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
                 kind="example",
                 cues=tuple(dict.fromkeys(cues)),
                 aliases=(acronym.group("acronym"),) if acronym else (),
-                alternatives=tuple(dict.fromkeys(a for a in alternatives if a != name_text)),
+                alternatives=tuple(
+                    dict.fromkeys(
+                        a for a in item_names.get(name.start, alternatives) if a != name_text
+                    )
+                ),
                 actor=_name_text(actor) if actor is not None else None,
                 organisations=_entity_texts(segment, ORGANISATION_LABELS),
                 places=_entity_texts(segment, PLACE_LABELS),
@@ -441,9 +448,10 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     return mentions
 
 
-def _enumerated_cases(segment: Span, names: list[Span]) -> list[Span]:
+def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list[Span]]]:
     """The first name of each item of "(1) ...; (2) ..." where the paper says it is listing
-    its cases ("We selected four cases: (1) the X program ...; (2) ...")."""
+    its cases ("We selected four cases: (1) the X program ...; (2) ..."), with the item's
+    other names (the same case goes on under them: "the contract between ORC and ProFac")."""
     text = segment.doc.text
     markers = list(ENUMERATION_MARKER.finditer(text, segment.start_char, segment.end_char))
     if len(markers) < 2:
@@ -452,12 +460,12 @@ def _enumerated_cases(segment: Span, names: list[Span]) -> list[Span]:
     if not CASE_WORDS.search(context):
         return []
     bounds = [m.end() for m in markers] + [segment.end_char]
-    firsts = []
+    items = []
     for start, end in itertools.pairwise(bounds):
-        first = next((n for n in names if start <= n.start_char < end), None)
-        if first is not None:
-            firsts.append(first)
-    return firsts
+        inside = [n for n in names if start <= n.start_char < end]
+        if inside:
+            items.append((inside[0], inside[1:]))
+    return items
 
 
 def _done_by(scheme: Span, actor: Span) -> bool:
@@ -585,7 +593,19 @@ def _is_camel(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
 
+def _is_source(span: Span) -> bool:
+    """Whether the name is given as a source ("according to the EIA"), not as a case."""
+    root = span.root
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "to"
+        and root.head.head.lower_ in ("according", "thanks", "due")
+    )
+
+
 def _acceptable_name(span: Span, segment: Span) -> bool:
+    if _is_source(span):
+        return False
     text = _name_text(span)
     if len(text) < 2 or not any(c.isalpha() for c in text):
         return False
@@ -632,12 +652,17 @@ def _name_text(span: Span) -> str:
         or (len(tokens) > 1 and len(tokens[0]) == 1 and tokens[0].is_alpha)
     ):
         tokens = tokens[1:]
-    while tokens and tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"}:
+    while tokens and (
+        tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"} or tokens[-1].text in ("(", "[")
+    ):
         tokens = tokens[:-1]
     if not tokens:
         return ""
     doc = span.doc
-    return " ".join(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
+    text = " ".join(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")].rstrip()  # "Division of Medical Assistance (DMA"
+    return text
 
 
 def _is_scheme(name: Span) -> bool:
