@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.model import Example, PageRef
 from extractor.nlp.examples import (
+    EXAMPLE_CUES,
     MENTION_ATTR,
     ORGANISATION_HEADS,
     SCHEME_HEADS,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 # A name found on at least this share of the pages with text (and on at least
 # TOPIC_MIN_PAGES of them) is the paper's subject, not an example.
-TOPIC_PAGE_SHARE = 0.2
+TOPIC_PAGE_SHARE = 0.3
 TOPIC_MIN_PAGES = 4
 # How many sentences after the introducing one an example takes in, at most.
 MAX_FOLLOWING_SENTENCES = 8
@@ -177,7 +178,7 @@ BARE_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}s?")
 # "Employee Benefits Security Administration (EBSA)": a name, then its acronym.
 ACRONYM_DEFINITION = re.compile(
     r"\b(?P<long>[A-Z][\w&'-]*(?:\s+(?:of|and|for|the|on|in|&|[A-Z][\w&'-]*)){1,9})"
-    r"\s*\((?P<short>[A-Z][A-Z&]{1,7}s?)\)"
+    r"(?:'s)?\s*\((?P<short>[A-Z][A-Z&]{1,7}s?)\)"
 )
 
 
@@ -369,11 +370,20 @@ def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case
         if sent.start_char <= span.start_char < sent.end_char:
             if mention.kind == "case_study":
                 return False
-            # Still this case while it is the actor ("NHTSA then piloted the X campaign").
+            # Still this case while it is the actor ("NHTSA then piloted the X campaign"),
+            # and while what is named is only named along the way (an object, "called X"):
+            # a new subject or a new "for example" starts a new case.
             actor = name_key(mention.actor) if mention.actor else None
-            if name_key(mention.name) not in keys and actor not in keys:
+            if name_key(mention.name) not in keys and actor not in keys and _opens_case(mention):
                 return False
     return True
+
+
+def _opens_case(mention: ExampleMention) -> bool:
+    """Whether a mention inside another case's paragraph starts a case of its own."""
+    return mention.subject or any(
+        cue in EXAMPLE_CUES or cue == "enumerated case" for cue in mention.cues
+    )
 
 
 def _example(case: _Case, page_docs: Sequence[PageDoc]) -> Example:

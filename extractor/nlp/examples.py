@@ -115,7 +115,13 @@ CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\d
 # Shortest sentence (in tokens) that can describe a case.
 MIN_SENTENCE_TOKENS = 5
 # An acronym defined right after a name: "Performance Enhancement Project (PEP)".
-ACRONYM = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]{1,9}s?)\)")
+ACRONYM = re.compile(r"(?:'s)?\s*\((?P<acronym>[A-Z][A-Za-z&]{1,9}s?)\)")
+# "a project called FutureGen", "a scheme known as Pharmacy First": the name of a scheme.
+NAMING = re.compile(
+    r"\b(?:project|programme|program|initiative|scheme|campaign|service|website|app|pilot"
+    r"|partnership|network|plant|facility|fund),?\s+(?:called|named|known as|dubbed)\s+"
+    r"(?:the\s+)?(?=[A-Z])"
+)
 
 
 @dataclass(frozen=True)
@@ -380,6 +386,12 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         place = next((n for n in names if n.start_char == place_start), None)
         if place is not None:
             chosen.append((place, [f"in <place>, the {place_match.group('actor')}"]))
+    if not chosen:
+        for naming in NAMING.finditer(text):
+            named_start = segment.start_char + naming.end()
+            named = next((n for n in names if n.start_char == named_start), None)
+            if named is not None:
+                chosen.append((named, ["called"]))
     if cue_match and not chosen:
         cue = cue_match.group(0).lower()
         cue_end = segment.start_char + cue_match.end()
