@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 # TOPIC_MIN_PAGES of them) is the paper's subject, not an example.
 TOPIC_PAGE_SHARE = 0.3
 TOPIC_MIN_PAGES = 4
+# A case already introduced comes back as a new case (the same council's second scheme)
+# only this many pages later, as the subject of a new "for example".
+RETOLD_AFTER_PAGES = 3
 # How many sentences after the introducing one an example takes in, at most.
 MAX_FOLLOWING_SENTENCES = 8
 # Longest summary kept, in characters (cut at a sentence end where possible).
@@ -234,7 +237,14 @@ def _case_name(
     named scheme or object in the same sentence is the case, if there is one.
     """
     keys = [name_key(mention.name), *(name_key(a) for a in mention.aliases)]
-    if any(k in seen for k in keys if k) or _shortened(name_key(mention.name), seen):
+    known = [seen[k] for k in keys if k in seen]
+    if known and not (
+        mention.subject
+        and any(c in EXAMPLE_CUES for c in mention.cues)
+        and all(position - case.start_page >= RETOLD_AFTER_PAGES for case in known)
+    ):
+        return None
+    if _shortened(name_key(mention.name), seen):
         return None
     actor = seen.get(name_key(mention.actor)) if mention.actor else None
     if actor is not None and actor.start_page == position:
@@ -258,7 +268,11 @@ class _TopicNames:
         self.cache: dict[str, bool] = {}
 
     def pages_naming(self, name: str) -> int:
-        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        # A hyphen a line break left inside a name ("Trace-Monkey") does not make it another.
+        pattern = re.compile(
+            rf"(?<!\w){'-?'.join(re.escape(c) for c in name.replace('-', ''))}(?!\w)",
+            re.IGNORECASE,
+        )
         return sum(1 for text in self.texts if pattern.search(text))
 
     def is_topic(self, name: str, aliases: Sequence[str]) -> bool:
@@ -344,6 +358,10 @@ def _extend_paragraph(
             break
         end = sent.end_char
         taken += 1
+        # What the case's sentences name along the way is part of the case from now on.
+        case.aliases |= {
+            name_key(m.name) for s, m in mentions[position] if s.start_char == sent.start_char
+        }
     case.stretches.append((position, first.start_char, end))
     runs_on = end >= len(first.doc.text.rstrip()) and taken < MAX_FOLLOWING_SENTENCES
     if not runs_on or position + 1 >= len(page_docs):

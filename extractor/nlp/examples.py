@@ -100,6 +100,8 @@ ENUMERATION_MARKER = re.compile(r"\((?:\d{1,2}|[a-h])\)\s")
 # Words by which a paper says it is listing its cases, looked for just before such a list.
 CASE_WORDS = re.compile(r"\b(?:cases?|case studies|case examples?|examples|illustrations?)\b", re.I)
 CASE_CONTEXT_CHARS = 400
+# What may come before a sentence's first word: punctuation, a bullet, an item mark "(ii)".
+LEADING_MARKS = re.compile(r"[\W_]*(?:\(?(?:[ivxlcdm]{1,6}|[a-zA-Z]|\d{1,3})[.)]\s*)?[\W_]*")
 # A sentence shaped like a reference or a footnote source line, not running text.
 CITATION_SHAPE = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
@@ -360,7 +362,7 @@ def _is_heading_name(name: str) -> bool:
 
 def _segment_mentions(segment: Span) -> list[ExampleMention]:
     """The cases one sentence introduces: usually none, one, or a few in parallel."""
-    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.text):
+    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.sent.text):
         return []
     if _is_footnote(segment):
         return []
@@ -370,7 +372,7 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     cue_match = _EXAMPLE_CUE.search(text)
     finite = any(_is_finite(t) for t in segment)
     # An imperative ("Reopen lines, building on the success of X") counts only with a cue.
-    if not finite and not (cue_match and segment.root.pos_ == "VERB"):
+    if not finite and not (cue_match and any(t.pos_ == "VERB" for t in segment)):
         return []
     names = candidate_names(segment)
     if not names:
@@ -587,7 +589,8 @@ def _is_namey(token: Token, segment: Span) -> bool:
         return token.i > segment.start and _is_namey(token.nbor(-1), segment)
     if not word[:1].isalpha():
         return False
-    at_start = all(not t.is_alpha for t in segment.doc[segment.start : token.i])
+    prefix = segment.doc.text[segment.start_char : token.idx]
+    at_start = bool(LEADING_MARKS.fullmatch(prefix))
     if at_start:
         # A capitalised first word is a name only where the model found an entity there.
         return (
