@@ -190,7 +190,7 @@ def defined_acronyms(texts: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for text in texts:
         for match in ACRONYM_DEFINITION.finditer(text):
-            long_form = " ".join(match.group("long").split())
+            long_form = re.sub(r"'s?$", "", " ".join(match.group("long").split()))
             # "Officials in the Veterans Health Administration (VHA)": the name starts later.
             long_form = re.sub(r"^(?:\w+\s+(?:in|at|of|from)\s+)?(?:The|the)\s+", "", long_form)
             last = long_form.split()[-1].lower()

@@ -522,6 +522,8 @@ def candidate_names(segment: Span) -> list[Span]:
             if run_start is None:
                 run_start = token.i
             last_namey = token.i
+        elif run_start is not None and _joins_title_words(token):
+            continue  # "Digital Performance Right in Sound Recordings Act"
         elif run_start is not None and token.lower_ in NAME_CONNECTORS:
             if _joins_two_entities(token):
                 if last_namey is not None:
@@ -551,6 +553,20 @@ def candidate_names(segment: Span) -> list[Span]:
         if _acceptable_name(span, segment):
             names.append(span)
     return names
+
+
+def _joins_title_words(token: Token) -> bool:
+    """Whether "in"/"on" sits inside a title-case name rather than before a place or an
+    acronym ("... Right in Sound Recordings Act", not "... Investment in DOL")."""
+    if token.lower_ not in ("in", "on") or token.i + 1 >= len(token.doc) or token.i == 0:
+        return False
+    before, after = token.nbor(-1), token.nbor(1)
+    return (
+        before.is_title
+        and after.is_title
+        and after.ent_type_ not in PLACE_LABELS
+        and not after.is_sent_start
+    )
 
 
 def _joins_two_entities(token: Token) -> bool:
