@@ -17,6 +17,7 @@ import click
 
 from extractor._version import __version__
 from extractor.errors import (
+    EXIT_CHECK_FAILED,
     EXIT_INTERNAL,
     EXIT_INVALID_OUTPUT,
     ExtractorError,
@@ -37,6 +38,7 @@ Exit codes:
   6  encrypted PDF: password missing or wrong
   7  no text layer (scanned or image-only PDF); the output is still written
   8  no spaCy pipeline installed
+  9  verify or check-citations found a quote, page or citation that does not hold
 """
 
 
@@ -211,6 +213,201 @@ def validate(files: tuple[Path, ...], quiet: bool) -> None:
         raise CommandError(
             f"{failures} of {len(files)} file(s) do not validate", EXIT_INVALID_OUTPUT
         )
+
+
+@cli.command()
+@click.argument("json_file", metavar="OUT.json", type=click.Path(path_type=Path))
+@click.argument("pdf", required=False, type=click.Path(path_type=Path))
+@click.option("--password", help="Password of an encrypted PDF.")
+@handle_errors
+def verify(json_file: Path, pdf: Path | None, password: str | None) -> None:
+    """Check an extraction against its PDF: sha256, page labels and every quote.
+
+    Re-reads the PDF (the path in the JSON's source.path unless PDF is given), re-creates
+    each page's text as extraction did, and checks that every item's quote is the text at
+    its char_span on its page. Prints each failure and a summary; exits 9 if any fails.
+
+    \b
+    Example:
+      extractor verify report.json
+      extractor verify report.json moved/report.pdf
+    """
+    from extractor.review import verify as run_verify
+
+    report = run_verify(json_file, pdf, password)
+    for failure in report.failures:
+        click.echo(f"FAIL {failure}")
+    if not report.ok:
+        raise CommandError(f"{json_file}: {report.summary()}", EXIT_CHECK_FAILED)
+    click.echo(f"{json_file}: {report.summary()}")
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.argument("phrase")
+@click.option("--fuzzy", is_flag=True, help="Also find near matches, with a score (0-1).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    help="Lowest score a near match may have with --fuzzy (default 0.8).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the pages found.")
+@click.option("--password", help="Password of an encrypted PDF.")
+@handle_errors
+def find(
+    pdf: Path,
+    phrase: str,
+    fuzzy: bool,
+    threshold: float | None,
+    as_json: bool,
+    password: str | None,
+) -> None:
+    """List the pages of PDF where PHRASE occurs, with their printed labels.
+
+    Case, punctuation, line breaks, hyphenation and ligatures do not matter. With --json,
+    prints a list of {"index", "label", "score", "context"}.
+
+    \b
+    Example:
+      extractor find report.pdf "call it personal media"
+      extractor find report.pdf "face to face contact costs" --fuzzy --json
+    """
+    from extractor.find import FUZZY_THRESHOLD, find_phrase, load_pages
+
+    hits = find_phrase(
+        load_pages(pdf, password),
+        phrase,
+        fuzzy=fuzzy,
+        threshold=FUZZY_THRESHOLD if threshold is None else threshold,
+    )
+    if as_json:
+        rows = [
+            {"index": h.index, "label": h.label, "score": h.score, "context": h.context}
+            for h in hits
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        where = f"p. {hit.label}" if hit.label else "(no label)"
+        score = f" score {hit.score:.2f}" if fuzzy else ""
+        click.echo(f"page {hit.index}\t{where}{score}\t{hit.context}")
+    if not hits:
+        click.echo(f"{pdf}: not found: {phrase}", err=True)
+
+
+@cli.command("check-citations")
+@click.argument("text_file", metavar="TEXT", type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the verdicts.")
+@click.option("--password", help="Password of an encrypted PDF.")
+@handle_errors
+def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | None) -> None:
+    """Check a text's page citations of PDF ("(p. 8)", "pages 12-13") against the paper.
+
+    For each citation, the quoted phrase or the clause before it is looked for in the paper:
+    ok (on the cited printed page), wrong_page (found on other pages, listed) or not_found.
+    Exits 9 unless every citation is ok. TEXT may be '-' for standard input.
+
+    \b
+    Example:
+      extractor check-citations review.txt report.pdf
+      extractor check-citations - report.pdf --json < email.txt
+    """
+    from extractor.citecheck import CitationChecker
+    from extractor.find import load_pages
+
+    text = _read_text(text_file)
+    checks = CitationChecker(load_pages(pdf, password)).check_text(text)
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=2))
+    else:
+        for check in checks:
+            found = f" (found on p. {', '.join(check.found_labels)})" if check.found_labels else ""
+            click.echo(f"{check.status}\tp. {check.cited}\t{check.text}{found}")
+    bad = [c for c in checks if c.status != "ok"]
+    summary = (
+        f"{len(checks)} citation(s): {len(checks) - len(bad)} ok, "
+        f"{sum(c.status == 'wrong_page' for c in checks)} on another page, "
+        f"{sum(c.status == 'not_found' for c in checks)} not found"
+    )
+    if bad:
+        raise CommandError(f"{text_file}: {summary}", EXIT_CHECK_FAILED)
+    click.echo(f"{text_file}: {summary}", err=True)
+
+
+def _read_text(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise InputFileError("no such file", path) from e
+    except IsADirectoryError as e:
+        raise InputFileError("is a directory, not a text file", path) from e
+    except UnicodeDecodeError as e:
+        raise InputFileError("not UTF-8 text", path) from e
+
+
+@cli.command()
+@click.argument("json_file", metavar="OUT.json", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Where to write: the HTML page (default ./<OUT>.review.html), or with --apply the "
+    "reviewed JSON ('-' for standard output; default ./<OUT>.reviewed.json).",
+)
+@click.option(
+    "--apply",
+    "decisions",
+    metavar="DECISIONS.json",
+    type=click.Path(path_type=Path),
+    help="Record the decisions downloaded from the review page instead of writing the page.",
+)
+@click.option("--pdf", type=click.Path(path_type=Path), help="The PDF to link to.")
+@handle_errors
+def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Path | None) -> None:
+    """Write a review page for an extraction, or apply the decisions made on it.
+
+    The page is one HTML file that works offline: every item by page, its quote highlighted
+    in the page text, a link to that page of the PDF, filters, and accept / reject /
+    comment controls whose decisions download as JSON (schemas/review.schema.json).
+
+    \b
+    Example:
+      extractor review report.json -o report.review.html
+      extractor review --apply report.decisions.json report.json -o report.json
+    """
+    from extractor.output import write_text_atomic
+    from extractor.review import apply_decisions, load_decisions, load_extraction, pdf_href
+
+    extraction = load_extraction(json_file)
+    if decisions is not None:
+        reviewed = apply_decisions(extraction, load_decisions(decisions), decisions)
+        text = reviewed.to_json()
+        if output is not None and str(output) == "-":
+            click.echo(text, nl=False)
+            return
+        target = output if output is not None else Path(json_file.stem + ".reviewed.json")
+        write_text_atomic(target, text)
+        statuses = [item.review.status for item in reviewed.items() if item.review is not None]
+        click.echo(
+            f"Wrote {target} ({statuses.count('accepted')} accepted, "
+            f"{statuses.count('rejected')} rejected, {statuses.count('pending')} pending)",
+            err=True,
+        )
+        return
+    from extractor.review_html import render_review
+
+    if output is not None and str(output) == "-":
+        click.echo(
+            render_review(extraction, pdf_href(extraction, json_file, output, pdf)), nl=False
+        )
+        return
+    target = output if output is not None else Path(json_file.stem + ".review.html")
+    href = pdf_href(extraction, json_file, target, pdf)
+    write_text_atomic(target, render_review(extraction, href))
+    click.echo(f"Wrote {target} ({sum(1 for _ in extraction.items())} items)", err=True)
 
 
 @cli.command()

@@ -18,6 +18,7 @@ EXIT_CORRUPT_PDF = 5
 EXIT_ENCRYPTED = 6
 EXIT_NO_TEXT = 7
 EXIT_NO_MODEL = 8
+EXIT_CHECK_FAILED = 9  # verify / check-citations: some quote, page or citation does not hold
 
 
 class ExtractorError(Exception):

@@ -30,6 +30,7 @@ from extractor.model import (
     Section,
     Source,
 )
+from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import PdfDocument, read_pdf
@@ -88,7 +89,7 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
         sections=_sections(pdf, pages),
         examples=tuple(collect_examples(page_docs)),
         claims=(),
-        cost_figures=(),
+        cost_figures=tuple(collect_cost_figures(page_docs)),
         citations=(),
         warnings=tuple(warnings),
         extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),

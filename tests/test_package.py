@@ -30,7 +30,7 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for schema in (ROOT / "schemas").glob("*.json"):
         assert f"extractor/schemas/{schema.name}" in names
-    for data in (ROOT / "extractor" / "data").glob("*.json"):
+    for data in (ROOT / "extractor" / "data").glob("*.*"):
         assert f"extractor/data/{data.name}" in names
     assert "extractor/py.typed" in names
 

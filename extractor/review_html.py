@@ -1,0 +1,277 @@
+"""The review page: one self-contained HTML file to browse an extraction and decide on items.
+
+Every item (examples, claims, cost figures, citations) is listed under its page with its
+quote highlighted in the page text and a link that opens the PDF at that page. Filters
+narrow the list by type, page and decision; accept / reject / comment controls keep their
+state in the browser, and a button downloads the decisions as JSON
+(`schemas/review.schema.json`) for `extractor review --apply`.
+
+Safety: every string that comes from the PDF or the JSON is HTML-escaped here, on the
+server side; the page's script only reads attributes and writes with `textContent`. A
+Content-Security-Policy allows only this page's own style and script (by hash) and no
+network at all, so even text that slipped through could not run or fetch anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import html
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from extractor.model import Citation, Claim, CostFigure, Example, Extraction, Page
+from extractor.review import REVIEW_SCHEMA_VERSION, Item
+
+# Characters of page text shown around a quote before the full page text is opened.
+CONTEXT_CHARS = 240
+# How each item type is named on the page and in `data-type`.
+ITEM_TYPES: dict[type[Any], tuple[str, str]] = {
+    Example: ("example", "Example"),
+    Claim: ("claim", "Claim"),
+    CostFigure: ("cost", "Cost figure"),
+    Citation: ("citation", "Citation"),
+}
+# Fields shown in the header, the quote box or the decision controls, not in the field list.
+_NOT_LISTED = frozenset({"id", "page", "quote", "char_span", "review", "anchors"})
+_STATUSES = (("accepted", "Accept"), ("rejected", "Reject"), ("pending", "Undecided"))
+
+
+def _asset(name: str) -> str:
+    return resources.files("extractor").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value for element content and quoted attributes."""
+    return html.escape(str(value), quote=True)
+
+
+def render_review(extraction: Extraction, pdf_href: str) -> str:
+    """The review page of `extraction`; `pdf_href` is the (URL-quoted) link to its PDF."""
+    style, script = _asset("review.css"), _asset("review.js")
+    csp = (
+        f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
+        "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+    source = extraction.source
+    items = sorted(extraction.items(), key=lambda i: (i.page.index, i.char_span.start, i.id))
+    pages = {page.index: page for page in extraction.pages}
+    counts = {
+        name: sum(1 for i in items if ITEM_TYPES[type(i)][0] == key)
+        for key, name in ITEM_TYPES.values()
+    }
+    summary = ", ".join(f"{n} {name.lower()}(s)" for name, n in counts.items())
+    stem = Path(source.file).stem or "extraction"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="referrer" content="no-referrer">',
+        f"<title>Review: {esc(source.file)}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+        f'<body data-sha256="{esc(source.sha256)}" data-file="{esc(source.file)}" '
+        f'data-decisions-file="{esc(stem)}.decisions.json" '
+        f'data-review-schema-version="{esc(REVIEW_SCHEMA_VERSION)}">',
+        "<header>",
+        f"<h1>Review of {esc(source.file)}</h1>",
+        f"<p>{esc(source.page_count)} pages, sha256 <code>{esc(source.sha256)}</code>; "
+        f'{esc(summary)}. <a href="{esc(pdf_href)}" target="_blank" rel="noopener">'
+        "Open the PDF</a></p>",
+        *_filters(items, pages),
+        "</header>",
+        "<main>",
+        *_sections(items, pages, pdf_href),
+        "</main>",
+        f"<script>{script}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _page_name(page: Page | None, index: int) -> str:
+    if page is not None and page.label:
+        return f"p. {page.label} (page {index} of the PDF)"
+    return f"page {index} of the PDF"
+
+
+def _filters(items: list[Item], pages: dict[int, Page]) -> Iterator[str]:
+    yield '<form id="filters">'
+    yield '<fieldset><legend class="type">Show</legend>'
+    for key, name in ITEM_TYPES.values():
+        yield (
+            f'<label><input type="checkbox" name="type" value="{key}" checked> {esc(name)}s</label>'
+        )
+    yield "</fieldset>"
+    yield '<label>Page <select name="page"><option value="">all pages</option>'
+    for index in sorted({item.page.index for item in items}):
+        yield f'<option value="{index}">{esc(_page_name(pages.get(index), index))}</option>'
+    yield "</select></label>"
+    yield (
+        '<label>Decision <select name="status"><option value="">any</option>'
+        '<option value="pending">undecided</option><option value="accepted">accepted</option>'
+        '<option value="rejected">rejected</option></select></label>'
+    )
+    yield (
+        f'<span>Showing <span id="shown-count">{len(items)}</span> of {len(items)}</span>'
+        '<label>Reviewer <input id="reviewer" type="text" size="14"></label>'
+        '<button id="download" type="button">Download decisions</button>'
+        '<span id="download-status" class="note"></span>'
+    )
+    yield "</form>"
+
+
+def _sections(items: list[Item], pages: dict[int, Page], pdf_href: str) -> Iterator[str]:
+    if not items:
+        yield '<p class="note">This extraction has no items to review.</p>'
+        return
+    current: int | None = None
+    for item in items:
+        index = item.page.index
+        if index != current:
+            if current is not None:
+                yield "</section>"
+            current = index
+            page = pages.get(index)
+            yield f'<section class="page" data-page="{index}">'
+            yield (
+                f"<h2>{esc(_page_name(page, index))} "
+                f'<a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
+                "open in the PDF</a></h2>"
+            )
+        yield from _article(item, pages.get(index), pdf_href)
+    yield "</section>"
+
+
+def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
+    key, name = ITEM_TYPES[type(item)]
+    index = item.page.index
+    review = item.review
+    initial = ""
+    if review is not None:
+        initial = f' data-initial-status="{esc(review.status)}"'
+        if review.comment:
+            initial += f' data-initial-comment="{esc(review.comment)}"'
+    yield (
+        f'<article class="item" id="item-{esc(item.id)}" data-id="{esc(item.id)}" '
+        f'data-type="{key}" data-page="{index}" data-status="pending"{initial}>'
+    )
+    label = item.page.label
+    where = f"p. {label}" if label else f"page {index}"
+    yield (
+        f'<h3><span class="type">{esc(name)}</span>{esc(_title(item))} '
+        f"<code>{esc(item.id)}</code> <small>{esc(where)}, characters "
+        f"{item.char_span.start}-{item.char_span.end}</small></h3>"
+    )
+    yield f'<blockquote class="quote">{esc(item.quote)}</blockquote>'
+    yield from _fields(item)
+    text = page.text if page is not None else None
+    span = item.char_span
+    if text is not None and text[span.start : span.end] == item.quote:
+        start, end = _context_window(text, span.start, span.end)
+        yield (
+            '<div class="context">'
+            + ("..." if start > 0 else "")
+            + _highlight(text, span.start, span.end, start, end)
+            + ("..." if end < len(text) else "")
+            + "</div>"
+        )
+        yield (
+            "<details><summary>Whole page text</summary>"
+            f'<div class="page-text">{_highlight(text, span.start, span.end, 0, len(text))}</div>'
+            "</details>"
+        )
+    elif text is None:
+        yield '<p class="note">The JSON does not include the page text (--no-page-text).</p>'
+    else:
+        yield (
+            '<p class="note">The quote is not at its char_span in the page text: '
+            "run extractor verify.</p>"
+        )
+    yield (
+        f'<p><a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
+        f"Open page {index} of the PDF</a></p>"
+    )
+    yield from _decision(item)
+    yield "</article>"
+
+
+def _context_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """About CONTEXT_CHARS on each side of text[start:end], cut at white space."""
+    before, after = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    if before > 0:
+        space = text.find(" ", before, start)
+        before = space + 1 if space != -1 else before
+    if after < len(text):
+        space = text.rfind(" ", end, after)
+        after = space if space != -1 else after
+    return before, after
+
+
+def _title(item: Item) -> str:
+    if isinstance(item, Example):
+        return item.name
+    if isinstance(item, CostFigure):
+        return item.raw
+    if isinstance(item, Citation):
+        return item.marker or item.kind
+    return item.kind
+
+
+def _fields(item: Item) -> Iterator[str]:
+    yield '<dl class="fields">'
+    for f in dataclasses.fields(item):
+        if f.name in _NOT_LISTED:
+            continue
+        value = getattr(item, f.name)
+        if f.name == "pages":
+            value = [ref.label or f"page {ref.index}" for ref in value]
+        yield f"<dt>{esc(f.name.replace('_', ' '))}</dt><dd>{esc(_show_value(value))}</dd>"
+    yield "</dl>"
+
+
+def _show_value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else "-"
+    return str(value)
+
+
+def _highlight(text: str, start: int, end: int, window_start: int, window_end: int) -> str:
+    return (
+        esc(text[window_start:start])
+        + "<mark>"
+        + esc(text[start:end])
+        + "</mark>"
+        + esc(text[end:window_end])
+    )
+
+
+def _decision(item: Item) -> Iterator[str]:
+    group = f"decision-{item.id}"
+    yield '<fieldset class="decision"><legend class="type">Decision</legend>'
+    for value, label in _STATUSES:
+        yield (f'<label><input type="radio" name="{esc(group)}" value="{value}"> {label}</label>')
+    yield (
+        f'<textarea name="comment" aria-label="Comment on {esc(item.id)}" '
+        'placeholder="Comment (optional)"></textarea>'
+    )
+    yield "</fieldset>"
+
+
+__all__ = ["render_review"]

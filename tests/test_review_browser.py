@@ -1,0 +1,240 @@
+"""The review page in a real browser: headless Chromium (Debian's), driven by Selenium.
+
+Filters hide and show items, a decision made by clicking round-trips through the
+downloaded JSON and `extractor review --apply`, and hostile PDF text shows as text and
+runs nothing. CI installs Chromium (.ci/run); elsewhere the tests skip, saying how.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import cli
+from extractor.model import Extraction
+from extractor.schema import validation_error
+from tests.reviewdata import (
+    GAO,
+    build_hostile_pdf,
+    claim_on,
+    real_extraction,
+    with_items,
+    write_extraction,
+)
+
+INSTALL_HINT = (
+    "the review-page browser test needs Debian's Chromium and its driver: "
+    "apt-get install -y chromium chromium-driver (.ci/run installs them in CI)"
+)
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",  # Chromium refuses to run as root without it
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1200,900",
+)
+WAIT_SECONDS = 15
+
+
+def _system_chromium() -> tuple[str, str] | None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Any]:
+    """Headless Chromium with a fresh profile, downloading into `downloads`."""
+    paths = _system_chromium()
+    if paths is None:
+        pytest.skip(INSTALL_HINT)
+    webdriver = pytest.importorskip(
+        "selenium.webdriver", reason="selenium is missing: pip install -e '.[dev]'"
+    )
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=paths[1]))
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def gao() -> Extraction:
+    from extractor.find import load_pages
+
+    return with_items(real_extraction(GAO), load_pages(GAO))
+
+
+def open_page(browser: Any, extraction: Extraction, folder: Path, pdf: Path = GAO) -> Path:
+    """Write the extraction and its review page into `folder`, load the page, return it."""
+    path = write_extraction(extraction, folder / "out.json", pdf)
+    html = folder / "review.html"
+    result = CliRunner().invoke(cli, ["review", str(path), "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    browser.get(html.as_uri())
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
+    return html
+
+
+def wait_for(condition: Any, seconds: float = WAIT_SECONDS) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the page")
+
+
+def visible_ids(browser: Any) -> list[str]:
+    return [
+        a.get_attribute("data-id")
+        for a in browser.find_elements("css selector", "article.item")
+        if a.is_displayed()
+    ]
+
+
+def test_filters_by_type_page_and_decision(browser: Any, gao: Extraction, tmp_path: Path) -> None:
+    from selenium.webdriver.support.select import Select
+
+    open_page(browser, gao, tmp_path)
+    every = sorted(i.id for i in gao.items())
+    assert sorted(visible_ids(browser)) == every
+    assert browser.find_element("id", "shown-count").text == str(len(every))
+
+    browser.find_element("css selector", "input[name=type][value=claim]").click()
+    assert sorted(visible_ids(browser)) == sorted(
+        i.id for i in gao.items() if i.id not in {c.id for c in gao.claims}
+    )
+    browser.find_element("css selector", "input[name=type][value=claim]").click()
+
+    page = gao.cost_figures[0].page
+    Select(browser.find_element("css selector", "select[name=page]")).select_by_value(
+        str(page.index)
+    )
+    assert sorted(visible_ids(browser)) == sorted(i.id for i in gao.items() if i.page == page)
+    sections = [
+        s for s in browser.find_elements("css selector", "section.page") if s.is_displayed()
+    ]
+    assert [s.get_attribute("data-page") for s in sections] == [str(page.index)]
+    assert browser.find_element("id", "shown-count").text == str(len(visible_ids(browser)))
+    Select(browser.find_element("css selector", "select[name=page]")).select_by_value("")
+
+    first = gao.claims[0].id
+    browser.find_element(
+        "css selector", f'article[data-id="{first}"] input[value=accepted]'
+    ).click()
+    Select(browser.find_element("css selector", "select[name=status]")).select_by_value("accepted")
+    assert visible_ids(browser) == [first]
+    Select(browser.find_element("css selector", "select[name=status]")).select_by_value("pending")
+    assert first not in visible_ids(browser) and len(visible_ids(browser)) == len(every) - 1
+
+
+def test_a_decision_round_trips_through_apply(
+    browser: Any, gao: Extraction, tmp_path: Path, downloads: Path
+) -> None:
+    open_page(browser, gao, tmp_path)
+    path = tmp_path / "out.json"
+    browser.execute_script("window.localStorage.clear()")
+    browser.refresh()
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
+    accepted, rejected = gao.examples[1], gao.cost_figures[2]
+    browser.find_element(
+        "css selector", f'article[data-id="{accepted.id}"] input[value=accepted]'
+    ).click()
+    rejected_card = browser.find_element("css selector", f'article[data-id="{rejected.id}"]')
+    rejected_card.find_element("css selector", "input[value=rejected]").click()
+    rejected_card.find_element("css selector", "textarea").send_keys('Not a cost: "a total" <b>')
+    browser.find_element("id", "reviewer").send_keys("Test Reviewer")
+    for old in downloads.glob("*"):
+        old.unlink()
+    browser.find_element("id", "download").click()
+    target = downloads / f"{GAO.stem}.decisions.json"
+    wait_for(lambda: target.exists() and target.stat().st_size > 0)
+    decisions = json.loads(target.read_text(encoding="utf-8"))
+    assert validation_error(decisions, "review.schema.json") is None
+    assert decisions["reviewer"] == "Test Reviewer"
+    assert sorted(decisions["decisions"], key=lambda d: d["id"]) == sorted(
+        [
+            {"id": accepted.id, "status": "accepted", "comment": None},
+            {"id": rejected.id, "status": "rejected", "comment": 'Not a cost: "a total" <b>'},
+        ],
+        key=lambda d: d["id"],
+    )
+
+    out = tmp_path / "reviewed.json"
+    result = CliRunner().invoke(cli, ["review", "--apply", str(target), str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reviewed = Extraction.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    assert validation_error(reviewed.to_dict()) is None
+    reviews = {i.id: i.review for i in reviewed.items() if i.review is not None}
+    assert {k: (v.status, v.comment) for k, v in reviews.items()} == {
+        accepted.id: ("accepted", None),
+        rejected.id: ("rejected", 'Not a cost: "a total" <b>'),
+    }
+
+    # The reviewed extraction's page starts from those decisions.
+    again = tmp_path / "again"
+    again.mkdir()
+    open_page(browser, reviewed, again)
+    browser.execute_script("window.localStorage.clear()")
+    browser.refresh()
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
+    card = browser.find_element("css selector", f'article[data-id="{rejected.id}"]')
+    assert card.find_element("css selector", "input[value=rejected]").is_selected()
+    assert (
+        card.find_element("css selector", "textarea").get_attribute("value")
+        == 'Not a cost: "a total" <b>'
+    )
+
+
+def test_hostile_pdf_text_shows_as_text_and_runs_nothing(
+    browser: Any, tmp_path: Path, nlp: Any
+) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    from extractor.extract import extract
+
+    pdf = build_hostile_pdf(tmp_path / "hostile.pdf")
+    extraction = claim_on(extract(pdf, nlp=nlp), pdf, "Councils <script>")
+    (claim,) = [c for c in extraction.claims if "<script>" in c.quote]
+    assert claim.page.label == "9"
+    html = open_page(browser, extraction, tmp_path, pdf)
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    assert browser.find_elements("css selector", "main script, main img, main svg") == []
+    card = browser.find_element("css selector", f'article[data-id="{claim.id}"]')
+    assert card.find_element("css selector", "blockquote.quote").text == claim.quote
+    assert "<script>window.pwned = 1" in card.find_element("css selector", "mark").text
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    assert "&lt;script&gt;" in html.read_text(encoding="utf-8")
