@@ -42,6 +42,9 @@ SIZE_DECIMALS = 1
 MAX_DRAWING_BYTES_FOR_SIZES = 200_000
 # How deep form XObjects nested in forms are followed when measuring them.
 MAX_FORM_DEPTH = 4
+# How many pages from the front have their layout (font sizes, positions) read: enough for
+# a cover, a title page and an imprint page.
+LAYOUT_PAGES = 3
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,30 @@ class TextRun:
 
 
 @dataclass(frozen=True)
+class StyledLine:
+    """One line of text as drawn on the page: what it says, how big, and where.
+
+    `top` is the distance of its baseline from the top of the page, in points; lines are in
+    reading order (top to bottom, then left to right).
+    """
+
+    text: str
+    size: float
+    top: float
+    left: float
+
+
+@dataclass(frozen=True)
 class RawPage:
-    """One page as pypdf gives it, with the font size of its text where pypdf reports it."""
+    """One page as pypdf gives it, with the font size of its text where pypdf reports it
+    (`runs`) and, on the first LAYOUT_PAGES pages, its lines as drawn (`lines`)."""
 
     index: int
     text: str
     pdf_label: str | None
     error: str | None
     runs: tuple[TextRun, ...] = ()
+    lines: tuple[StyledLine, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -239,23 +258,29 @@ def _read_page(
     reader: pypdf.PdfReader, i: int, labels: list[str] | None, drawing_bytes: dict[int, int]
 ) -> RawPage:
     label = labels[i] if labels is not None else None
-    pieces: list[tuple[str, float]] = []
+    # One visitor pass gives both: each piece of text with its size and position.
+    pieces: list[tuple[str, float, float, float]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        pieces.append((text, _rendered_size(font_size, tm, cm)))
+        pieces.append((text, *_placement(cm, tm, font_size)))
 
     try:
         page = reader.pages[i]
-        if _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
+        layout = i < LAYOUT_PAGES
+        # A cover's drawing is worth the slow pass: the title is read from its lines.
+        if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
             text = page.extract_text() or ""
             return RawPage(i + 1, text, label, None)
         text = page.extract_text(visitor_text=visit) or ""
+        lines = _styled_lines(pieces, float(page.mediabox.top)) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "the page's content is nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, _short_error(e))
-    return RawPage(i + 1, text, label, None, _text_runs(text, pieces))
+    return RawPage(
+        i + 1, text, label, None, _text_runs(text, [(t, size) for t, size, _, _ in pieces]), lines
+    )
 
 
 def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
@@ -286,15 +311,16 @@ def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
         return 0
 
 
-def _rendered_size(font_size: Any, tm: Any, cm: Any) -> float:
-    """The height in points at which text is drawn: font size scaled by text and page matrix."""
+def _placement(cm: Any, tm: Any, font_size: Any) -> tuple[float, float, float]:
+    """The height in points at which a piece of text is drawn (font size scaled by the text
+    and page matrices: the length of the second row of tm x cm), and its x, y on the page."""
     try:
-        c, d = float(tm[2]), float(tm[3])
-        a2, b2, c2, d2 = (float(x) for x in cm[:4])
-        # Vertical scale of the product tm x cm (its second row's length).
-        return abs(float(font_size)) * math.hypot(c * a2 + d * c2, c * b2 + d * d2)
+        a2, b2, c2, d2, e2, f2 = (float(v) for v in cm[:6])
+        c, d, e, f = (float(v) for v in tm[2:6])
+        size = abs(float(font_size)) * math.hypot(c * a2 + d * c2, c * b2 + d * d2)
+        return size, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2
     except (TypeError, ValueError, IndexError):
-        return 0.0
+        return 0.0, 0.0, 0.0
 
 
 def _text_runs(text: str, pieces: list[tuple[str, float]]) -> tuple[TextRun, ...]:
@@ -319,6 +345,36 @@ def _text_runs(text: str, pieces: list[tuple[str, float]]) -> tuple[TextRun, ...
         else:
             runs.append(TextRun(start, position, size))
     return tuple(runs)
+
+
+def _styled_lines(
+    fragments: list[tuple[str, float, float, float]], height: float
+) -> tuple[StyledLine, ...]:
+    """Group drawn fragments into lines: same baseline (within a third of the font size).
+
+    Fragments of white space only are left out.
+    """
+    lines: list[list[tuple[str, float, float, float]]] = []
+    visible = (f for f in fragments if f[0].strip())
+    for fragment in sorted(visible, key=lambda f: (-round(f[3]), f[2])):
+        _, size, _, y = fragment
+        if lines and abs(lines[-1][0][3] - y) <= max(1.0, size / 3):
+            lines[-1].append(fragment)
+        else:
+            lines.append([fragment])
+    result = []
+    for line in lines:
+        line.sort(key=lambda f: f[2])
+        text = " ".join(" ".join(f[0].split()) for f in line)
+        # The size most of its characters have (a logo beside a line does not make it big).
+        weights: dict[float, int] = {}
+        for fragment in line:
+            weights[round(fragment[1], 1)] = weights.get(round(fragment[1], 1), 0) + len(
+                fragment[0].strip()
+            )
+        size = max(weights, key=lambda k: (weights[k], k))
+        result.append(StyledLine(text, round(size, 1), round(height - line[0][3], 1), line[0][2]))
+    return tuple(result)
 
 
 def _short_error(error: BaseException | None) -> str:
@@ -501,6 +557,7 @@ __all__ = [
     "OutlineEntry",
     "PdfDocument",
     "RawPage",
+    "StyledLine",
     "TextRun",
     "check_input_file",
     "file_sha256",

@@ -348,9 +348,11 @@ def clean_document(
 
 
 # A line ends a paragraph (its newline is kept for spaCy) when it is much shorter than the
-# page's usual line, or when the next line starts a list item.
+# page's usual line, when the next line starts a list item, or when either line is a table
+# row or contents entry drawn with dot leaders ("AFM revisions ........ $85").
 SHORT_LINE_SHARE = 0.6
 _LIST_START = re.compile(r"^(?:[•●▪■◦‣*·o-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+_DOT_LEADER = re.compile(r"\.{4,}|…{2,}")
 
 
 def nlp_text(text: str) -> str:
@@ -374,6 +376,8 @@ def nlp_text(text: str) -> str:
             and bool(following)
             and len(line) >= SHORT_LINE_SHARE * usual
             and not _LIST_START.match(following)
+            and not _DOT_LEADER.search(line)
+            and not _DOT_LEADER.search(following)
         )
         if soft:
             chars[position] = " "

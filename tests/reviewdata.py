@@ -54,22 +54,23 @@ def real_extraction(pdf: Path) -> Extraction:
 
 
 def with_items(extraction: Extraction, pages: Sequence[PageText], per_type: int = 3) -> Extraction:
-    """`extraction` with `per_type` items of each type added, quoted from `pages`."""
+    """`extraction` with items of each type added, quoted from `pages`, so that it has at
+    least `per_type` of each (the extractor's own items count)."""
     claims: list[Claim] = []
     examples: list[Example] = []
     costs: list[CostFigure] = []
     citations: list[Citation] = []
     for page in pages:
         sentences = list(_SENTENCE.finditer(page.text))
-        if sentences and len(claims) < per_type:
+        if sentences and len(claims) + len(extraction.claims) < per_type:
             claims.append(_claim(page, sentences[0].start(), sentences[0].end()))
-        if len(sentences) > 1 and len(examples) < per_type:
+        if len(sentences) > 1 and len(examples) + len(extraction.examples) < per_type:
             examples.append(_example(page, sentences[-1].start(), sentences[-1].end()))
         money = _MONEY.search(page.text)
-        if money and len(costs) < per_type:
+        if money and len(costs) + len(extraction.cost_figures) < per_type:
             costs.append(_cost(page, money.start(), money.end()))
         note = _FOOTNOTE.search(page.text)
-        if note and len(citations) < per_type:
+        if note and len(citations) + len(extraction.citations) < per_type:
             citations.append(_citation(page, note))
     result = dataclasses.replace(
         extraction,

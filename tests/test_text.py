@@ -114,6 +114,23 @@ def test_nlp_text_keeps_length_and_joins_only_soft_wraps() -> None:
     assert "updates\n• Kent" in result
 
 
+def test_nlp_text_keeps_dot_leader_rows_on_their_own_lines() -> None:
+    text = (
+        "The agency estimates the following costs to comply with this proposed AD:\n"
+        "Action Labor cost Parts cost Cost per product Cost on U.S. operators\n"
+        "FCC OPS installation and verification ........ 1 work-hour × $85 = $85 ...... $0\n"
+        "AFM revisions ................................ 1 work-hour × $85 = $85 ...... $0\n"
+        "The FAA has received no definitive data that would enable the agency to\n"
+        "provide cost estimates for the operational readiness flight."
+    )
+    result = nlp_text(text)
+    assert len(result) == len(text)
+    assert "operators\nFCC OPS" in result
+    assert "$0\nAFM revisions" in result
+    assert "$0\nThe FAA" in result
+    assert "agency to provide" in result
+
+
 def test_the_cover_keeps_a_title_that_the_running_header_repeats() -> None:
     pages = [["Local by Social", "How councils can use social media", "NESTA 2010"]] + [
         ["Local by Social", body, "NESTA 2010"] for body in BODIES

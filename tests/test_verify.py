@@ -38,7 +38,7 @@ def run(*args: str | Path) -> Result:
 
 
 def test_the_fixture_has_items_of_every_type_on_labelled_pages(gao: Extraction) -> None:
-    assert all(len(getattr(gao, t)) == 3 for t in ("examples", "claims", "cost_figures"))
+    assert all(len(getattr(gao, t)) >= 3 for t in ("examples", "claims", "cost_figures"))
     assert gao.citations
     assert any(item.page.label != str(item.page.index) for item in gao.items())
 
