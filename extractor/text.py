@@ -355,6 +355,14 @@ _LIST_START = re.compile(r"^(?:[•●▪■◦‣*·o-]\s|\(?\d{1,2}[.)]\s|\(?[
 _DOT_LEADER = re.compile(r"\.{4,}|…{2,}")
 
 
+def usual_line_length(lines: Sequence[str]) -> int | None:
+    """The length of a full line of the page: its longer lines' (upper quartile) length."""
+    lengths = sorted(len(line) for line in lines if line)
+    if not lengths:
+        return None
+    return lengths[int(len(lengths) * 0.75)] if len(lengths) >= 4 else lengths[-1]
+
+
 def nlp_text(text: str) -> str:
     """Replace soft line wraps with spaces (same length), keeping paragraph breaks.
 
@@ -362,10 +370,9 @@ def nlp_text(text: str) -> str:
     rows keep their own lines. Offsets into the result are offsets into `text`.
     """
     lines = text.split("\n")
-    lengths = sorted(len(line) for line in lines if line)
-    if not lengths:
+    usual = usual_line_length(lines)
+    if usual is None:
         return text
-    usual = lengths[int(len(lengths) * 0.75)] if len(lengths) >= 4 else lengths[-1]
     chars = list(text)
     position = 0
     for i, line in enumerate(lines[:-1]):

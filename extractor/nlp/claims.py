@@ -17,6 +17,7 @@ a page break), leaving the links to citations and cost figures to `link_claims`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,12 +33,14 @@ from spacy.tokens import Doc, Span, Token
 from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.pages import item_id, locate
-from extractor.text import collapse_whitespace
+from extractor.text import collapse_whitespace, usual_line_length
 
 if TYPE_CHECKING:
     from extractor.extract import PageDoc
 
 CLAIMS_KEY = "extractor_claims"
+# The page's other prose sentences (not skipped, too few cues to be candidates).
+PROSE_KEY = "extractor_claim_prose"
 CUES_FILE = "claim_cues.json"
 # Cue categories whose phrases are matched, and the claim kind each one stands for.
 CUE_KINDS: dict[str, ClaimKind] = {
@@ -144,6 +147,7 @@ class Scored:
     cues: tuple[str, ...]
     hedged: bool
     score: float
+    candidate: bool = True  # its cues make it a claim candidate (else it is other prose)
 
 
 class ClaimFinder:
@@ -165,7 +169,7 @@ class ClaimFinder:
         self.key_intro_words = tuple(data["key_intro_words"])
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        groups: dict[str, list[Span]] = {CLAIMS_KEY: [], PROSE_KEY: []}
         for item in (self.score(segment) for segment in segments(doc)):
             if item is None:
                 continue
@@ -174,17 +178,18 @@ class ClaimFinder:
             span._.extractor_claim_cues = item.cues
             span._.extractor_claim_hedged = item.hedged
             span._.extractor_claim_score = item.score
-            spans.append(span)
-        doc.spans[CLAIMS_KEY] = spans
+            groups[CLAIMS_KEY if item.candidate else PROSE_KEY].append(span)
+        doc.spans.update(groups)
         return doc
 
     def score(self, span: Span) -> Scored | None:
-        """The cues of a sentence and its rank score, or None when it is not a candidate.
+        """The cues of a sentence and its rank score, or None when it is not prose.
 
         A sentence is a candidate when the weights of its claim categories reach
         `min_score`; its rank adds emphasis, the author's voice ("we found", "this
         report"), its place (a summary section, a list item, a paragraph's first
-        sentence) and takes off for hedging.
+        sentence) and takes off for hedging. Other prose is scored by the same rules
+        without a kind (a summary paragraph's lead sentence may still be a claim).
         """
         if self.skip(span):
             return None
@@ -196,23 +201,26 @@ class ClaimFinder:
         for category, token_cues in self._token_cues(span).items():
             found.setdefault(category, []).extend(token_cues)
         kinds = [c for c in CUE_KINDS if c in found]
-        base = sum(self.weights[c] for c in kinds)
-        if not kinds or base < float(self.data["min_score"]):
-            return None
-        hedges = sorted({sub[s:e].text.lower() for _, s, e in self.hedges(sub)})
+        candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
+        mandates = {t.i - span.start for t in span if self._mandate(t) is not None}
+        hedges = sorted(
+            {
+                sub[s:e].text.lower()
+                for _, s, e in self.hedges(sub)
+                if not any(s <= i < e for i in mandates)  # "we suggest that X do": advice
+            }
+        )
         # The strongest kind counts in full, each further kind a little: a long sentence
         # that touches many kinds is not more of a claim than a pointed one.
-        strongest = max(self.weights[c] for c in kinds)
-        score = strongest + self.weights["further_kind"] * (len(kinds) - 1)
+        strongest = max((self.weights[c] for c in kinds), default=0.0)
+        score = strongest + self.weights["further_kind"] * max(len(kinds) - 1, 0)
         score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
         if hedges:
             score += self.weights["hedge"]
         text = span.doc.text
         if _BULLET.match(text[_line_start(text, span.start_char) :]):
             score += self.weights["list_item"]
-        elif not text[: span.start_char].strip() or text[: span.start_char].rstrip(" ").endswith(
-            "\n"
-        ):
+        elif _opens_line(text, span.start_char):
             score += self.weights["paragraph_start"]
         if "method" in found:
             score += self.weights["method"]
@@ -227,14 +235,15 @@ class ClaimFinder:
         if self._after_key_intro(span):
             score += self.weights["summary_section"]
         order = self.data["kind_order"]
-        best = max(kinds, key=lambda c: (self.weights[c], -order.index(c)))
+        best = max(kinds, key=lambda c: (self.weights[c], -order.index(c)), default=None)
         cues: list[str] = []
         for category in kinds:
             for cue in found[category]:
                 if cue not in cues:
                     cues.append(cue)
+        kind: ClaimKind = CUE_KINDS[best] if best is not None else "assertion"
         return Scored(
-            span.start, span.end, CUE_KINDS[best], tuple(cues), bool(hedges), round(score, 2)
+            span.start, span.end, kind, tuple(cues), bool(hedges), round(score, 2), candidate
         )
 
     def skip(self, span: Span) -> bool:
@@ -311,11 +320,36 @@ class ClaimFinder:
                     add("finding", token.lemma_ + " that")
                     if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
                         add("author_voice", "we " + token.lemma_)
+            mandated = self._mandate(token)
+            if mandated is not None:
+                add("recommendation", f"{token.lemma_} that ... {mandated.text}")
         if data["recommendation"].get("imperative") and _is_imperative(span):
             add("recommendation", "imperative: " + span.root.text)
         if span.root.lemma_ == "mean" and any(c.dep_ == "nsubj" for c in span.root.children):
             add("definition", span.root.text)
         return found
+
+    def _mandate(self, token: Token) -> Token | None:
+        """The verb a mandative verb asks for ("we suggest that the Congress *consider*").
+
+        After "suggest", "recommend", "propose" or "urge", a that-clause in the base form
+        (the subjunctive: "that the agency adopt", "that OMB offer") or with "should" asks
+        for an action; "the data suggest that demand is rising" reports a finding.
+        """
+        if token.lemma_.lower() not in self.data["recommendation"]["mandative_lemmas"]:
+            return None
+        for clause in token.children:
+            if clause.dep_ != "ccomp" or not clause.tag_.startswith("VB"):
+                continue
+            subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+            modals = {c.lower_ for c in clause.children if c.tag_ == "MD"}
+            if clause.tag_ == "VB" and not modals:
+                return clause
+            if clause.tag_ == "VBP" and any(s.tag_ in ("NN", "NNP") for s in subjects):
+                return clause  # "that the Congress consider": no -s, so a subjunctive
+            if modals & {"should", "must"}:
+                return clause
+        return None
 
     def _after_key_intro(self, span: Span) -> bool:
         """Whether a list item follows a line that announces findings or recommendations
@@ -377,6 +411,12 @@ def _is_imperative(span: Span) -> bool:
 
 def _line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
+
+
+def _opens_line(text: str, offset: int) -> bool:
+    """Whether only white space comes before `offset` on its line (or on the page)."""
+    before = text[:offset].rstrip(" ")
+    return not before.strip() or before.endswith("\n")
 
 
 def segments(doc: Doc) -> Iterable[Span]:
@@ -467,6 +507,8 @@ def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
 # A line in a font this much larger than the body's is a heading; text at most this
 # share of it is small print.
 HEADING_SIZE_RATIO = 1.15
+# The cue recorded for a claim chosen as the lead sentence of a summary paragraph.
+SUMMARY_LEAD_CUE = "leads a summary paragraph"
 SMALL_PRINT_RATIO = 0.9
 
 
@@ -503,7 +545,7 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
                     text=text,
                     kind=span._.extractor_claim_kind,
                     hedged=bool(span._.extractor_claim_hedged),
-                    cues=tuple(span._.extractor_claim_cues),
+                    cues=tuple(span._.extractor_claim_cues) or (SUMMARY_LEAD_CUE,),
                     citation_ids=(),
                     cost_figure_ids=(),
                 )
@@ -519,12 +561,18 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     claims. Every page first gets its
     best `min_per_page` candidates; the rest of the budget goes to the best candidates of
     the whole document (those in a summary section rank higher), a page taking at most
-    one per `words_per_claim_max` words.
+    one per `words_per_claim_max` words. A paragraph start that spaCy read as a soft
+    wrap ranks as one; in a summary section a paragraph's lead sentence is a candidate
+    even without a cue; candidates in the appendices rank lower.
     """
     summary = summary_ranges(page_docs)
     bonus = float(data["weights"]["summary_section"])
     small_print = float(data["weights"]["small_print"])
+    paragraph = float(data["weights"]["paragraph_start"])
+    lead = float(data["weights"]["summary_lead"])
     body = document_body_size(pd.page for pd in page_docs)
+    appendix = float(data["weights"]["appendix"])
+    appended = appendix_start(page_docs)
     ranked: list[tuple[float, int, int, Span]] = []
     page_max: dict[int, int] = {}
     allowance = 0.0
@@ -541,9 +589,16 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
         page_max[pd.page.index] = max(
             int(data["min_per_page"]), words // int(data["words_per_claim_max"])
         )
-        for span in pd.doc.spans.get(CLAIMS_KEY, []):
+        leads = paragraph_leads(pd.page.text)
+        for span in _candidates(pd, ranges, leads):
             inside = any(lo <= span.start_char < hi for lo, hi in ranges)
             rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
+            if span.start_char in leads and not _opens_line(pd.doc.text, span.start_char):
+                rank += paragraph  # a paragraph start spaCy read as a soft wrap
+            if not span._.extractor_claim_cues:
+                rank += lead  # a summary paragraph's lead sentence states a finding
+            if appended is not None and pd.page.index >= appended:
+                rank += appendix  # methods, comments, tables: support for the argument
             size = pd.page.size_at(span.start_char)
             if body is not None and size is not None and size <= body * SMALL_PRINT_RATIO:
                 rank += small_print  # a box, a caption, a note: support, not the argument
@@ -568,6 +623,72 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
         taken.add((order, start))
         count += 1
     return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
+
+
+# A line that ends a sentence and falls this short of the page's usual line ends its
+# paragraph (the text keeps no blank line between paragraphs in many reports).
+PARAGRAPH_END_SHARE = 0.85
+_SENTENCE_END_LINE = re.compile(r"[.!?:][\"'”’)\]]*(?:\s?\d{1,3})?\s*$")
+
+
+def paragraph_leads(text: str) -> frozenset[int]:
+    """Offsets of the page text where a paragraph begins after a line wrap the text kept.
+
+    spaCy reads soft wraps as spaces, so a paragraph whose last line is fairly long looks
+    like a run-on; on the page, that line ends a sentence short of the right margin.
+    """
+    lines = text.split("\n")
+    usual = usual_line_length(lines)
+    leads: set[int] = set()
+    position = 0
+    for line, following in itertools.pairwise(lines):
+        position += len(line) + 1
+        if (
+            usual is not None
+            and following.strip()
+            and len(line.rstrip()) < PARAGRAPH_END_SHARE * usual
+            and _SENTENCE_END_LINE.search(line)
+        ):
+            leads.add(position + len(following) - len(following.lstrip()))
+    return frozenset(leads)
+
+
+# A page whose first lines hold a heading like this starts the appendices.
+_APPENDIX_HEADING = re.compile(r"^(?:appendix|annex|annexe)\b(?:\s+[A-Z0-9IVX]{1,4}\b)?", re.I)
+# How many of a page's first non-empty lines are looked at for that heading.
+APPENDIX_HEADING_LINES = 3
+
+
+def appendix_start(page_docs: Sequence[PageDoc]) -> int | None:
+    """The index of the page where a document's appendices begin, or None.
+
+    Appendices come at the end: the first page in the second half of the document whose
+    first lines start with "Appendix" or "Annex" (a title or a running header) opens them.
+    """
+    if not page_docs:
+        return None
+    half = page_docs[-1].page.index / 2
+    for pd in page_docs:
+        if pd.page.index <= half:
+            continue
+        lines = [line.strip() for line in pd.page.text.split("\n") if line.strip()]
+        if any(_APPENDIX_HEADING.match(line) for line in lines[:APPENDIX_HEADING_LINES]):
+            return pd.page.index
+    return None
+
+
+def _candidates(
+    pd: PageDoc, ranges: Sequence[tuple[int, int]], leads: frozenset[int]
+) -> list[Span]:
+    """A page's claim candidates, and the prose sentences that lead a paragraph of a
+    summary section: there a report states its findings, cue words or not."""
+    spans = list(pd.doc.spans.get(CLAIMS_KEY, []))
+    for span in pd.doc.spans.get(PROSE_KEY, []):
+        if any(lo <= span.start_char < hi for lo, hi in ranges) and (
+            span.start_char in leads or _opens_line(pd.doc.text, span.start_char)
+        ):
+            spans.append(span)
+    return spans
 
 
 def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
