@@ -334,6 +334,35 @@ def test_claim_and_citation_links_are_symmetric_on_every_corpus_output(
     assert linked > 0  # the corpus has claims that cite notes
 
 
+def test_claims_hold_the_cost_figures_they_list_on_every_corpus_output(
+    corpus_extractions: dict[str, Any],
+) -> None:
+    """A claim's cost_figure_ids name existing cost figures whose span lies inside its own,
+    and every cost figure inside it."""
+    linked = 0
+    for name, result in corpus_extractions.items():
+        if not isinstance(result, Extraction):
+            continue
+        costs = {c.id: c for c in result.cost_figures}
+        for claim in result.claims:
+            for cost_id in claim.cost_figure_ids:
+                assert cost_id in costs, f"{name} {claim.id} lists missing {cost_id}"
+                cost = costs[cost_id]
+                assert cost.page.index == claim.page.index, f"{name} {claim.id} {cost_id}"
+                assert claim.char_span.start <= cost.char_span.start, f"{name} {claim.id}"
+                assert cost.char_span.end <= claim.char_span.end, f"{name} {claim.id}"
+                linked += 1
+            inside = {
+                c.id
+                for c in result.cost_figures
+                if c.page.index == claim.page.index
+                and claim.char_span.start <= c.char_span.start
+                and c.char_span.end <= claim.char_span.end
+            }
+            assert set(claim.cost_figure_ids) == inside, f"{name} {claim.id} misses some"
+    assert linked > 0  # the corpus has claims that rest on money amounts
+
+
 def test_anchors_on_the_corpus_are_markers_in_the_body(corpus_extractions: dict[str, Any]) -> None:
     anchors = 0
     for name, result in corpus_extractions.items():

@@ -9,7 +9,15 @@ import pytest
 
 from extractor.extract import PageDoc, extract
 from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageRef
-from extractor.nlp.claims import CLAIMS_KEY, collect_claims, cue_data, link_claims
+from extractor.nlp.claims import (
+    CLAIMS_KEY,
+    SUMMARY_LEAD_CUE,
+    appendix_start,
+    collect_claims,
+    cue_data,
+    link_claims,
+    paragraph_leads,
+)
 from extractor.pages import PageText
 from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
 
@@ -76,6 +84,27 @@ def test_hedged_claims_are_marked(nlp: Any) -> None:
     }
 
 
+def test_a_subjunctive_after_suggest_or_recommend_is_advice_not_a_hedge(nlp: Any) -> None:
+    text = (
+        "To cut its costs, we suggest that the council move routine contact to the web. "
+        "The survey data suggest that residents are answered faster on the web."
+    )
+    spans = candidates(nlp, text)
+    advice = spans["To cut its costs, we suggest that the council move routine contact to the web."]
+    assert advice._.extractor_claim_kind == "recommendation"
+    assert "suggest that ... move" in advice._.extractor_claim_cues
+    assert advice._.extractor_claim_hedged is False
+    finding = spans["The survey data suggest that residents are answered faster on the web."]
+    assert finding._.extractor_claim_kind != "recommendation"
+    assert finding._.extractor_claim_hedged is True
+
+
+def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:
+    (span,) = candidates(nlp, "The triggers are valued by the majority of agents.").values()
+    assert span._.extractor_claim_kind == "statistic"
+    assert "the majority of" in span._.extractor_claim_cues
+
+
 def test_headings_questions_contents_captions_and_boilerplate_are_not_claims(nlp: Any) -> None:
     text = "\n".join(
         [
@@ -130,6 +159,51 @@ def test_a_page_of_prose_does_not_yield_every_sentence(nlp: Any) -> None:
     words = sum(1 for t in doc if t.is_alpha)
     assert 1 <= len(claims) <= words // int(cue_data()["words_per_claim"]) + 1
     assert len(claims) < len(sentences) / 2
+
+
+def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:
+    text = (
+        "Residents were asked how they contact the council and most said by phone\n"
+        "or in person at the office.\n"
+        "Web contact has grown every year since the council put its forms online,\n"
+        "and it now costs pennies a time.\n"
+        "Residents who use the web forms say they are quicker than phoning the\n"
+        "council and more likely to reach the right officer at the first attempt.\n"
+        "This line runs on into the next one as a single sentence of the paragraph\n"
+        "and ends here."
+    )
+    leads = paragraph_leads(text)
+    assert {text[i : i + 12] for i in leads} == {"Web contact ", "Residents wh"}
+
+
+def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None:
+    line = "Councils in the study answer residents on social media every working day. "
+    text = (
+        "Executive summary\n"
+        "Advanced web services all face key barriers to their take-up by\n"
+        "residents. " + line * 6 + "\n\nBackground\n" + line * 3
+    )
+    page = PageText(1, "1", "printed", text, True)
+    doc = nlp(page.nlp_text)
+    claims = collect_claims([PageDoc(page, doc)])
+    leads = [c for c in claims if c.cues == (SUMMARY_LEAD_CUE,)]
+    assert [c.text for c in leads] == [
+        "Advanced web services all face key barriers to their take-up by residents."
+    ]
+    assert leads[0].kind == "assertion"
+    assert page.text[leads[0].char_span.start : leads[0].char_span.end] == leads[0].quote
+
+
+def test_appendices_start_at_an_appendix_heading_in_the_second_half() -> None:
+    def pages(*heads: str) -> list[PageDoc]:
+        return [
+            PageDoc(PageText(i, str(i), "printed", f"{head}\nText.", True), None)  # type: ignore[arg-type]
+            for i, head in enumerate(heads, start=1)
+        ]
+
+    assert appendix_start(pages("Contents", "Appendix I: Scope", "Findings", "Appendix II")) == 4
+    assert appendix_start(pages("Contents", "Findings", "Appendix I: Methodology", "Notes")) == 3
+    assert appendix_start(pages("Contents", "Findings", "Conclusions")) is None
 
 
 # --- links -----------------------------------------------------------------------------
