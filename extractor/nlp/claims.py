@@ -562,7 +562,8 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     best `min_per_page` candidates; the rest of the budget goes to the best candidates of
     the whole document (those in a summary section rank higher), a page taking at most
     one per `words_per_claim_max` words. A paragraph start that spaCy read as a soft
-    wrap ranks as one; in a summary section a paragraph's lead sentence is a candidate
+    wrap ranks as one; in a summary section in the first half of the document (where
+    summaries are) a paragraph's lead sentence is a candidate
     even without a cue; candidates in the appendices rank lower.
     """
     summary = summary_ranges(page_docs)
@@ -590,7 +591,8 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
             int(data["min_per_page"]), words // int(data["words_per_claim_max"])
         )
         leads = paragraph_leads(pd.page.text)
-        for span in _candidates(pd, ranges, leads):
+        front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
+        for span in _candidates(pd, ranges if front else (), leads):
             inside = any(lo <= span.start_char < hi for lo, hi in ranges)
             rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
             if span.start_char in leads and not _opens_line(pd.doc.text, span.start_char):
@@ -681,7 +683,7 @@ def _candidates(
     pd: PageDoc, ranges: Sequence[tuple[int, int]], leads: frozenset[int]
 ) -> list[Span]:
     """A page's claim candidates, and the prose sentences that lead a paragraph of a
-    summary section: there a report states its findings, cue words or not."""
+    summary section (`ranges`): there a report states its findings, cue words or not."""
     spans = list(pd.doc.spans.get(CLAIMS_KEY, []))
     for span in pd.doc.spans.get(PROSE_KEY, []):
         if any(lo <= span.start_char < hi for lo, hi in ranges) and (
