@@ -353,6 +353,17 @@ def clean_document(
 SHORT_LINE_SHARE = 0.6
 _LIST_START = re.compile(r"^(?:[•●▪■◦‣*·o-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 _DOT_LEADER = re.compile(r"\.{4,}|…{2,}")
+# A caption's first line ("Figure 3. ...", "Table 2: ...", "Box 1 ..."): the text after a
+# caption is another paragraph even when the caption line runs the full width.
+_CAPTION_START = re.compile(
+    r"^(?:Figure|Fig\.|Table|Chart|Box|Exhibit|Graph|Map|Plate)\s+[A-Z]?\d+(?:\.\d+)*[.:]?\s"
+)
+
+
+# pypdf gives U+FFFD for a glyph its font does not map to Unicode. Between the end of a word
+# and a capitalised word such a glyph is nearly always the full stop (a symbol font's
+# "."), so spaCy reads it as one; the page text keeps what pypdf gave.
+_UNMAPPED_STOP = re.compile(r"(?<=[A-Za-z0-9)])\ufffd(?=\s+[A-Z])")
 
 
 def usual_line_length(lines: Sequence[str]) -> int | None:
@@ -364,11 +375,13 @@ def usual_line_length(lines: Sequence[str]) -> int | None:
 
 
 def nlp_text(text: str) -> str:
-    """Replace soft line wraps with spaces (same length), keeping paragraph breaks.
+    """Replace soft line wraps with spaces (same length), keeping paragraph breaks; an
+    unmapped glyph (U+FFFD) between a word and a capitalised word becomes a full stop.
 
     spaCy parses wrapped lines better as one run of text; headings, list items and table
     rows keep their own lines. Offsets into the result are offsets into `text`.
     """
+    text = _UNMAPPED_STOP.sub(".", text)
     lines = text.split("\n")
     usual = usual_line_length(lines)
     if usual is None:
@@ -385,6 +398,9 @@ def nlp_text(text: str) -> str:
             and not _LIST_START.match(following)
             and not _DOT_LEADER.search(line)
             and not _DOT_LEADER.search(following)
+            # a caption ends where a capitalised line follows it; a wrapped caption goes on
+            # in lower case
+            and not (_CAPTION_START.match(line) and following[:1].isupper())
         )
         if soft:
             chars[position] = " "
