@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor._version import __version__
+from extractor.examples import collect_examples
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -29,6 +30,8 @@ from extractor.model import (
     Section,
     Source,
 )
+from extractor.nlp.citations import read_citations
+from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
@@ -80,16 +83,21 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
     """Run the stages after reading on an opened PDF."""
     pages, warnings = prepare_pages(pdf)
     page_docs = run_nlp(nlp, pages, warnings)
+    cost_figures = tuple(collect_cost_figures(page_docs))
+    citations, note_regions = read_citations(page_docs)
+    claims, citations = link_claims(
+        collect_claims(page_docs), citations, cost_figures, note_regions
+    )
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
-        document=document_info(pdf.metadata, pages),
+        document=document_info(pdf.metadata, pages, [page.lines for page in pdf.pages]),
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
-        examples=(),
-        claims=(),
-        cost_figures=tuple(collect_cost_figures(page_docs)),
-        citations=(),
+        examples=tuple(collect_examples(page_docs)),
+        claims=tuple(claims),
+        cost_figures=cost_figures,
+        citations=tuple(citations),
         warnings=tuple(warnings),
         extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
     )

@@ -6,24 +6,43 @@ always the exact slice of its page's emitted text that its span names.
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.labels import infer_labels, is_bare_label_line
 from extractor.model import CharSpan, ExtractionWarning, LabelSource, PageRef
-from extractor.pdf import PdfDocument
+from extractor.pdf import PdfDocument, RawPage
 from extractor.text import (
+    align_to_source,
     clean_document,
     find_running_shapes,
     line_shape,
     nlp_text,
     normalise_chars,
+    normalise_chars_mapped,
 )
 
 
 @dataclass(frozen=True)
+class FontRun:
+    """A stretch of a page's cleaned text drawn at one font size (points)."""
+
+    start: int
+    end: int
+    size: float
+
+
+@dataclass(frozen=True)
 class PageText:
-    """One page ready for the NLP stage: its label and its cleaned text."""
+    """One page ready for the NLP stage: its label and its cleaned text.
+
+    `glued_markers` are note markers text.py separated from the word before them;
+    `font_runs` give the font size of the text where the PDF layer could tell it (sorted,
+    not overlapping, white space between runs of one size included), so that superscript
+    markers and footnote lines can be told from body text.
+    """
 
     index: int
     label: str | None
@@ -31,6 +50,7 @@ class PageText:
     text: str
     has_text_layer: bool
     glued_markers: tuple[CharSpan, ...] = ()
+    font_runs: tuple[FontRun, ...] = ()
 
     @property
     def ref(self) -> PageRef:
@@ -46,6 +66,42 @@ class PageText:
     def word_count(self) -> int:
         """Number of white-space separated words in the text."""
         return len(self.text.split())
+
+    @functools.cached_property
+    def _run_starts(self) -> list[int]:
+        return [run.start for run in self.font_runs]
+
+    def size_at(self, offset: int) -> float | None:
+        """Font size of the character at `offset`, or None where it is not known."""
+        i = bisect.bisect_right(self._run_starts, offset) - 1
+        if i >= 0 and offset < self.font_runs[i].end:
+            return self.font_runs[i].size
+        return None
+
+
+def font_runs(raw: RawPage, text: str) -> tuple[FontRun, ...]:
+    """Carry the font sizes of a raw page's text over to its cleaned `text`, exactly.
+
+    The cleaned text is aligned with the raw one character by character (white space
+    aside); each aligned character takes the size of the raw run it came from.
+    """
+    if not raw.runs or not text:
+        return ()
+    source, origin = normalise_chars_mapped(raw.text)
+    raw_sizes = [0.0] * len(raw.text)
+    for run in raw.runs:
+        raw_sizes[run.start : run.end] = [run.size] * (run.end - run.start)
+    runs: list[FontRun] = []
+    for j, i in enumerate(align_to_source(source, text)):
+        if i < 0 or raw_sizes[origin[i]] <= 0:
+            continue
+        size = raw_sizes[origin[i]]
+        last = runs[-1] if runs else None
+        if last is not None and last.size == size and not text[last.end : j].strip():
+            runs[-1] = FontRun(last.start, j + 1, size)
+        else:
+            runs.append(FontRun(j, j + 1, size))
+    return tuple(runs)
 
 
 def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarning]]:
@@ -73,6 +129,7 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
             text=clean.text,
             has_text_layer=raw.has_text,
             glued_markers=clean.glued_markers,
+            font_runs=font_runs(raw, clean.text),
         )
         for raw, label, clean in zip(pdf.pages, labels, cleaned, strict=True)
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,16 +34,57 @@ HEADER_SEARCH_BYTES = 1024
 EOF_SEARCH_BYTES = 2048
 # A page whose text has fewer non-space characters than this has no usable text layer.
 MIN_TEXT_CHARS = 1
+# Font sizes are rounded to this many decimals (points), so that runs of one size merge.
+SIZE_DECIMALS = 1
+# pypdf parses every drawing operator of a page's form XObjects once a visitor is attached
+# (25 times slower on a page with a large vector drawing). Pages whose text-free forms hold
+# more content than this are read without font sizes.
+MAX_DRAWING_BYTES_FOR_SIZES = 200_000
+# How deep form XObjects nested in forms are followed when measuring them.
+MAX_FORM_DEPTH = 4
+# How many pages from the front have their layout (font sizes, positions) read: enough for
+# a cover, a title page and an imprint page.
+LAYOUT_PAGES = 3
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A stretch of a page's raw text drawn at one font size, in points.
+
+    `start` and `end` are offsets into `RawPage.text`. Later stages use the sizes to tell
+    superscript note markers and footnote lines from body text.
+    """
+
+    start: int
+    end: int
+    size: float
+
+
+@dataclass(frozen=True)
+class StyledLine:
+    """One line of text as drawn on the page: what it says, how big, and where.
+
+    `top` is the distance of its baseline from the top of the page, in points; lines are in
+    reading order (top to bottom, then left to right).
+    """
+
+    text: str
+    size: float
+    top: float
+    left: float
 
 
 @dataclass(frozen=True)
 class RawPage:
-    """One page as pypdf gives it."""
+    """One page as pypdf gives it, with the font size of its text where pypdf reports it
+    (`runs`) and, on the first LAYOUT_PAGES pages, its lines as drawn (`lines`)."""
 
     index: int
     text: str
     pdf_label: str | None
     error: str | None
+    runs: tuple[TextRun, ...] = ()
+    lines: tuple[StyledLine, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -133,7 +175,8 @@ def read_pdf(
 
     labels = _page_labels(reader, page_count)
     count = page_count if max_pages is None else min(page_count, max_pages)
-    pages = tuple(_read_page(reader, i, labels) for i in range(count))
+    drawing_bytes: dict[int, int] = {}
+    pages = tuple(_read_page(reader, i, labels, drawing_bytes) for i in range(count))
     return PdfDocument(
         path=path,
         sha256=file_sha256(path),
@@ -211,16 +254,127 @@ def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> bool:
     return True
 
 
-def _read_page(reader: pypdf.PdfReader, i: int, labels: list[str] | None) -> RawPage:
+def _read_page(
+    reader: pypdf.PdfReader, i: int, labels: list[str] | None, drawing_bytes: dict[int, int]
+) -> RawPage:
     label = labels[i] if labels is not None else None
+    # One visitor pass gives both: each piece of text with its size and position.
+    pieces: list[tuple[str, float, float, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
+        pieces.append((text, *_placement(cm, tm, font_size)))
+
     try:
-        text = reader.pages[i].extract_text() or ""
+        page = reader.pages[i]
+        layout = i < LAYOUT_PAGES
+        # A cover's drawing is worth the slow pass: the title is read from its lines.
+        if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
+            text = page.extract_text() or ""
+            return RawPage(i + 1, text, label, None)
+        text = page.extract_text(visitor_text=visit) or ""
+        lines = _styled_lines(pieces, float(page.mediabox.top)) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "the page's content is nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, _short_error(e))
-    return RawPage(i + 1, text, label, None)
+    return RawPage(
+        i + 1, text, label, None, _text_runs(text, [(t, size) for t, size, _, _ in pieces]), lines
+    )
+
+
+def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
+    """Bytes of content in the text-free form XObjects a page (or form) draws, nested ones too.
+
+    `cache` maps a form's object id to its count, so that a drawing shared by many pages is
+    decompressed once.
+    """
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None or depth > MAX_FORM_DEPTH:
+            return 0
+        total = 0
+        for ref in xobjects.get_object().values():
+            form = ref.get_object()
+            if form.get("/Subtype") != "/Form":
+                continue
+            key = id(form)
+            if key not in cache:
+                data = form.get_data()
+                cache[key] = 0 if b"BT" in data else len(data)
+                cache[key] += _drawing_bytes(form, cache, depth + 1)
+            total += cache[key]
+        return total
+    except Exception:  # a damaged resource dictionary: let extract_text deal with the page
+        logger.debug("cannot measure the forms of a page", exc_info=True)
+        return 0
+
+
+def _placement(cm: Any, tm: Any, font_size: Any) -> tuple[float, float, float]:
+    """The height in points at which a piece of text is drawn (font size scaled by the text
+    and page matrices: the length of the second row of tm x cm), and its x, y on the page."""
+    try:
+        a2, b2, c2, d2, e2, f2 = (float(v) for v in cm[:6])
+        c, d, e, f = (float(v) for v in tm[2:6])
+        size = abs(float(font_size)) * math.hypot(c * a2 + d * c2, c * b2 + d * d2)
+        return size, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2
+    except (TypeError, ValueError, IndexError):
+        return 0.0, 0.0, 0.0
+
+
+def _text_runs(text: str, pieces: list[tuple[str, float]]) -> tuple[TextRun, ...]:
+    """Runs of one font size over `text`, from the pieces pypdf handed its visitor.
+
+    Only when the pieces add up to exactly the extracted text are their offsets known; then
+    each piece with visible characters gives its size to its span (white-space pieces,
+    which pypdf reports without a real size, give none, and join the runs around them
+    when those have one size). Otherwise there are no runs.
+    """
+    if "".join(piece for piece, _ in pieces) != text:
+        return ()
+    runs: list[TextRun] = []
+    position = 0
+    for piece, size in pieces:
+        start, position = position, position + len(piece)
+        if not piece.strip() or size <= 0:
+            continue
+        size = round(size, SIZE_DECIMALS)
+        if runs and runs[-1].size == size and not text[runs[-1].end : start].strip():
+            runs[-1] = TextRun(runs[-1].start, position, size)
+        else:
+            runs.append(TextRun(start, position, size))
+    return tuple(runs)
+
+
+def _styled_lines(
+    fragments: list[tuple[str, float, float, float]], height: float
+) -> tuple[StyledLine, ...]:
+    """Group drawn fragments into lines: same baseline (within a third of the font size).
+
+    Fragments of white space only are left out.
+    """
+    lines: list[list[tuple[str, float, float, float]]] = []
+    visible = (f for f in fragments if f[0].strip())
+    for fragment in sorted(visible, key=lambda f: (-round(f[3]), f[2])):
+        _, size, _, y = fragment
+        if lines and abs(lines[-1][0][3] - y) <= max(1.0, size / 3):
+            lines[-1].append(fragment)
+        else:
+            lines.append([fragment])
+    result = []
+    for line in lines:
+        line.sort(key=lambda f: f[2])
+        text = " ".join(" ".join(f[0].split()) for f in line)
+        # The size most of its characters have (a logo beside a line does not make it big).
+        weights: dict[float, int] = {}
+        for fragment in line:
+            weights[round(fragment[1], 1)] = weights.get(round(fragment[1], 1), 0) + len(
+                fragment[0].strip()
+            )
+        size = max(weights, key=lambda k: (weights[k], k))
+        result.append(StyledLine(text, round(size, 1), round(height - line[0][3], 1), line[0][2]))
+    return tuple(result)
 
 
 def _short_error(error: BaseException | None) -> str:
@@ -403,6 +557,8 @@ __all__ = [
     "OutlineEntry",
     "PdfDocument",
     "RawPage",
+    "StyledLine",
+    "TextRun",
     "check_input_file",
     "file_sha256",
     "read_page_texts",

@@ -353,19 +353,39 @@ def clean_document(
 SHORT_LINE_SHARE = 0.6
 _LIST_START = re.compile(r"^(?:[•●▪■◦‣*·o-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 _DOT_LEADER = re.compile(r"\.{4,}|…{2,}")
+# A caption's first line ("Figure 3. ...", "Table 2: ...", "Box 1 ..."): the text after a
+# caption is another paragraph even when the caption line runs the full width.
+_CAPTION_START = re.compile(
+    r"^(?:Figure|Fig\.|Table|Chart|Box|Exhibit|Graph|Map|Plate)\s+[A-Z]?\d+(?:\.\d+)*[.:]?\s"
+)
+
+
+# pypdf gives U+FFFD for a glyph its font does not map to Unicode. Between the end of a word
+# and a capitalised word such a glyph is nearly always the full stop (a symbol font's
+# "."), so spaCy reads it as one; the page text keeps what pypdf gave.
+_UNMAPPED_STOP = re.compile(r"(?<=[A-Za-z0-9)])\ufffd(?=\s+[A-Z])")
+
+
+def usual_line_length(lines: Sequence[str]) -> int | None:
+    """The length of a full line of the page: its longer lines' (upper quartile) length."""
+    lengths = sorted(len(line) for line in lines if line)
+    if not lengths:
+        return None
+    return lengths[int(len(lengths) * 0.75)] if len(lengths) >= 4 else lengths[-1]
 
 
 def nlp_text(text: str) -> str:
-    """Replace soft line wraps with spaces (same length), keeping paragraph breaks.
+    """Replace soft line wraps with spaces (same length), keeping paragraph breaks; an
+    unmapped glyph (U+FFFD) between a word and a capitalised word becomes a full stop.
 
     spaCy parses wrapped lines better as one run of text; headings, list items and table
     rows keep their own lines. Offsets into the result are offsets into `text`.
     """
+    text = _UNMAPPED_STOP.sub(".", text)
     lines = text.split("\n")
-    lengths = sorted(len(line) for line in lines if line)
-    if not lengths:
+    usual = usual_line_length(lines)
+    if usual is None:
         return text
-    usual = lengths[int(len(lengths) * 0.75)] if len(lengths) >= 4 else lengths[-1]
     chars = list(text)
     position = 0
     for i, line in enumerate(lines[:-1]):
@@ -378,11 +398,65 @@ def nlp_text(text: str) -> str:
             and not _LIST_START.match(following)
             and not _DOT_LEADER.search(line)
             and not _DOT_LEADER.search(following)
+            # a caption ends where a capitalised line follows it; a wrapped caption goes on
+            # in lower case
+            and not (_CAPTION_START.match(line) and following[:1].isupper())
         )
         if soft:
             chars[position] = " "
         position += 1
     return "".join(chars)
+
+
+# When the characters of two texts stop agreeing, this many characters of the target are
+# looked for further on in the source to find where they agree again (the longer first:
+# it is less likely to be found in the wrong place).
+ALIGN_WINDOWS = (8, 4)
+
+
+def align_to_source(source: str, target: str) -> list[int]:
+    """For each character of `target`, the index of the same character in `source`, or -1.
+
+    `target` is `source` cleaned: characters translated one for one, white space changed,
+    lines dropped, hyphens removed, spaces inserted. White space is never aligned. Where the
+    two stop agreeing, the next few characters of the target (ALIGN_WINDOWS) are looked
+    for in the source to agree again; target characters found nowhere map to -1.
+    """
+    source_at = [i for i, c in enumerate(source) if not c.isspace()]
+    target_at = [j for j, c in enumerate(target) if not c.isspace()]
+    src = "".join(source[i] for i in source_at)
+    tgt = "".join(target[j] for j in target_at)
+    out = [-1] * len(target)
+    i = j = 0
+    while i < len(src) and j < len(tgt):
+        if src[i] == tgt[j]:
+            out[target_at[j]] = source_at[i]
+            i += 1
+            j += 1
+            continue
+        for window in ALIGN_WINDOWS:
+            found = src.find(tgt[j : j + window], i)
+            if found > i:
+                i = found
+                break
+        else:
+            j += 1
+    return out
+
+
+def normalise_chars_mapped(text: str) -> tuple[str, list[int]]:
+    """`text` with characters translated as `normalise_chars` does, and each one's source index.
+
+    White space is kept as it is (alignment ignores it), so only the one-for-one and
+    one-for-several replacements matter here.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        for d in unicodedata.normalize("NFC", c).translate(_CHAR_TABLE):
+            chars.append(d)
+            origin.append(i)
+    return "".join(chars), origin
 
 
 def collapse_whitespace(text: str) -> str:

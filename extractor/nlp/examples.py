@@ -1,0 +1,814 @@
+"""The `extractor_examples` component: sentences that describe a named, concrete case.
+
+A discussion paper persuades with examples: "Brent Council tweeted gritting updates", a
+boxed "Case study: Kent County Council", "For example, FixMyStreet lets residents report
+potholes". This component marks, on one page's Doc, every sentence or heading that
+introduces such a case, with the case's name, in `doc.spans["extractor_examples"]`; each
+span carries an `ExampleMention` in `span._.extractor_example`.
+
+Signals, each general rather than tuned to one paper:
+- a case-study heading ("Case study 2: ...", "Box 3 - ...");
+- a cue phrase ("for example", "for instance", "one council", "building on the success
+  of", "in <place>, the council ...") followed by a name;
+- a named organisation, place, service or scheme as the subject of a verb that reports
+  something done or offered (not "will", "should", "said").
+
+A bare name in a list is not an example: a mention needs a verb or a cue. Merging
+mentions into one example per case, across sentences and page breaks, is document-level
+work and happens in `collect_examples` (extractor/examples.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Span, Token
+
+from extractor.model import ExampleKind
+
+SPAN_KEY = "extractor_examples"
+MENTION_ATTR = "extractor_example"
+
+# Entity labels that can name a case (people are not cases; dates and amounts never are).
+NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "LAW", "FAC", "GPE", "LOC", "WORK_OF_ART"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ORGANISATION_LABELS = frozenset({"ORG"})
+NON_NAME_LABELS = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "PERSON", "NORP"}
+)
+
+# Small words that may sit inside a name ("Department of Health", "Click It or Ticket").
+NAME_CONNECTORS = frozenset({"of", "for", "and", "or", "the", "&", "'s", "'", "-", "upon"})
+
+# Words that start a heading of a boxed or numbered case.
+CASE_HEADING = re.compile(
+    r"^(?P<cue>case\s+stud(?:y|ies)|case\s+example|example|box|spotlight|in\s+practice)"
+    r"(?:\s+(?P<number>\d{1,3}|[ivxIVX]{1,4}|[A-Z]))?\s*(?:[:.\u2013\u2014-]\s*|\s+)"
+    r"(?P<name>[A-Z0-9\"'].{1,118})$",
+    re.IGNORECASE,
+)
+# A heading line that is only the cue ("Case study"), the name being on the next line.
+BARE_CASE_HEADING = re.compile(
+    r"^(case\s+stud(?:y|ies)|case\s+example)(?:\s+\d{1,3})?\s*:?$", re.IGNORECASE
+)
+# Longest heading line taken as a case-study heading (longer lines are running text).
+MAX_HEADING_CHARS = 120
+
+# Word lists, kept as data in extractor/data/example_words.json (each says there what it
+# is for): cue phrases, verbs that show no action, nouns of roles, schemes, titles...
+_WORDS: dict[str, Any] = json.loads(
+    resources.files("extractor").joinpath("data").joinpath("example_words.json").read_text("utf-8")
+)
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_WORDS[key]["words"])
+
+
+EXAMPLE_CUES: tuple[str, ...] = tuple(_WORDS["example_cues"]["words"])
+WEAK_CUES: tuple[str, ...] = tuple(_WORDS["weak_cues"]["words"])
+NON_ACTION_VERBS = _words("non_action_verbs")
+MODAL_AUXILIARIES = _words("modal_auxiliaries")
+AUTHOR_PRONOUNS = _words("author_pronouns")
+ROLE_NOUNS = _words("role_nouns")
+SOURCE_NOUNS = _words("source_nouns")
+TITLE_WORDS = _words("title_words")
+SCHEME_HEADS = _words("scheme_heads")
+LOWER_CASE_SCHEME_HEADS = _words("lower_case_scheme_heads")
+DOCUMENT_PART_WORDS = _words("document_part_words")
+GENERIC_NAME_WORDS = _words("generic_name_words")
+ORGANISATION_HEADS = _words("organisation_heads")
+
+# "In Kent, the council ..." / "In Brent, residents ...": a place, then what happened there.
+PLACE_THEN_ACTOR = re.compile(
+    r"\bIn (?P<place>[A-Z][\w'.-]*(?: (?:and |upon |on |of |the )?[A-Z][\w'.-]*){0,4}), "
+    r"(?:the |its |a |local )?(?P<actor>council|authority|borough|city|county|police|"
+    r"residents|officers|team|service|trust|government|mayor|state)\b"
+)
+
+# Item markers of a list run into a sentence: "(1) ...; (2) ...".
+ENUMERATION_MARKER = re.compile(r"\((?:\d{1,2}|[a-h])\)\s")
+# Words by which a paper says it is listing its cases, looked for just before such a list.
+CASE_WORDS = re.compile(r"\b(?:cases?|case studies|case examples?|examples|illustrations?)\b", re.I)
+CASE_CONTEXT_CHARS = 400
+# What may come before a sentence's first word: punctuation, a bullet, an item mark "(ii)".
+LEADING_MARKS = re.compile(r"[\W_]*(?:\(?(?:[ivxlcdm]{1,6}|[a-zA-Z]|\d{1,3})[.)]\s*)?[\W_]*")
+# A sentence shaped like a reference or a footnote source line, not running text.
+CITATION_SHAPE = re.compile(
+    r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
+    r"|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
+    re.IGNORECASE,
+)
+# A footnote line: a note number glued to or just before its text, at the start of a line.
+FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"'][a-z]")
+# A contents line: a heading, its page number, the next heading ("Background 5 Agencies ...").
+CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
+# A caption or source line ("Figure 2: ...", "Table 1 ...").
+CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
+# Shortest sentence (in tokens) that can describe a case.
+MIN_SENTENCE_TOKENS = 5
+# An acronym defined right after a name: "Performance Enhancement Project (PEP)".
+ACRONYM = re.compile(r"(?:'s)?\s*\((?P<acronym>[A-Z][A-Za-z&]{1,9}s?)\)")
+# "a project called FutureGen", "a scheme known as Pharmacy First": the name of a scheme.
+NAMING = re.compile(
+    r"\b(?:project|programme|program|initiative|scheme|campaign|service|website|app|pilot"
+    r"|partnership|network|plant|facility|fund),?\s+(?:called|named|known as|dubbed)\s+"
+    r"(?:the\s+)?(?=[A-Z])"
+)
+
+
+@dataclass(frozen=True)
+class ExampleMention:
+    """One sentence or heading that introduces a case, and what it says about it."""
+
+    name: str
+    name_start: int
+    name_end: int
+    start: int
+    end: int
+    kind: ExampleKind
+    cues: tuple[str, ...]
+    aliases: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    actor: str | None
+    organisations: tuple[str, ...]
+    places: tuple[str, ...]
+    platforms: tuple[str, ...]
+    subject: bool
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Entity patterns from extractor/data/uk_public_bodies.json."""
+
+    places: tuple[str, ...]
+    organisations: tuple[str, ...]
+
+
+# How a local authority is named, with its place name as {}.
+AUTHORITY_FORMS: tuple[str, ...] = (
+    "{} Council",
+    "{} County Council",
+    "{} City Council",
+    "{} Borough Council",
+    "{} District Council",
+    "{} Metropolitan Borough Council",
+    "{} Council's",
+    "London Borough of {}",
+    "Royal Borough of {}",
+    "City of {} Council",
+)
+
+
+def _data(name: str) -> Any:
+    return json.loads(
+        resources.files("extractor").joinpath("data").joinpath(name).read_text("utf-8")
+    )
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """UK local authorities (as places and as councils) and public bodies, from data."""
+    data = _data("uk_public_bodies.json")
+    ambiguous = set(data["ambiguous_place_names"])
+    places = sorted({p for group in data["local_authorities"].values() for p in group})
+    organisations = {form.format(p) for p in places for form in AUTHORITY_FORMS}
+    organisations.update(data["combined_authorities"])
+    organisations.update(data["public_bodies"])
+    return Gazetteer(
+        places=tuple(p for p in places if p not in ambiguous),
+        organisations=tuple(sorted(organisations)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_platforms() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(canonical name, pattern of the words that name it) for each platform in the data."""
+    data = _data("platforms.json")["platforms"]
+    result = []
+    for canonical, words in data.items():
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        result.append((canonical, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)))
+    return tuple(result)
+
+
+def find_platforms(text: str) -> tuple[str, ...]:
+    """Canonical names of the platforms and media that `text` names, in data order."""
+    return tuple(name for name, pattern in load_platforms() if pattern.search(text))
+
+
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+_EXAMPLE_CUE = _cue_pattern(EXAMPLE_CUES)
+_WEAK_CUE = _cue_pattern(WEAK_CUES)
+
+
+class ExamplesComponent:
+    """Marks sentences and headings that introduce a named case (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, use_gazetteer: bool) -> None:
+        self.name = name
+        self.ruler: EntityRuler | None = None
+        if use_gazetteer:
+            gazetteer = load_gazetteer()
+            ruler = EntityRuler(nlp, name=f"{name}_gazetteer", overwrite_ents=True)
+            patterns: list[dict[str, Any]] = [
+                {"label": "ORG", "pattern": org} for org in gazetteer.organisations
+            ]
+            patterns += [{"label": "GPE", "pattern": place} for place in gazetteer.places]
+            ruler.add_patterns(patterns)
+            self.ruler = ruler
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.ruler is not None and doc.has_annotation("ENT_IOB"):
+            doc = self.ruler(doc)
+        spans = []
+        for span, mention in find_mentions(doc):
+            span._.set(MENTION_ATTR, mention)
+            spans.append(span)
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+if not Span.has_extension(MENTION_ATTR):
+    Span.set_extension(MENTION_ATTR, default=None)
+
+
+@Language.factory(
+    "extractor_examples",
+    default_config={"use_gazetteer": True},
+    requires=["token.dep", "token.pos", "doc.ents", "doc.sents"],
+    assigns=["doc.spans", f"span._.{MENTION_ATTR}"],
+)
+def make_examples_component(nlp: Language, name: str, use_gazetteer: bool) -> ExamplesComponent:
+    """Create the examples component (registered with spaCy as `extractor_examples`)."""
+    return ExamplesComponent(nlp, name, use_gazetteer)
+
+
+def find_mentions(doc: Doc) -> Iterator[tuple[Span, ExampleMention]]:
+    """Every case-study heading and example sentence of `doc`, in text order, each as the
+    span of the case's name (the mention says which sentence or heading introduced it)."""
+    heading_ends: list[int] = []
+    found: list[ExampleMention] = []
+    for span, mention in case_headings(doc):
+        heading_ends.append(span.end_char)
+        found.append(mention)
+    if doc.has_annotation("DEP"):
+        for segment in segments(doc):
+            if any(segment.start_char < end <= segment.end_char for end in heading_ends):
+                continue
+            found.extend(_segment_mentions(segment))
+    for mention in sorted(found, key=lambda m: (m.start, m.name_start)):
+        name_span = doc.char_span(mention.name_start, mention.name_end, alignment_mode="expand")
+        if name_span is not None:
+            yield name_span, mention
+
+
+def segments(doc: Doc) -> Iterator[Span]:
+    """The sentences of `doc`, cut again at hard line breaks.
+
+    The text spaCy reads keeps a line break only where a line really ends (a heading, a
+    list item, a table row, a paragraph end), so no name or clause runs across one.
+    """
+    text = doc.text
+    for sent in doc.sents:
+        start = sent.start_char
+        while start < sent.end_char:
+            newline = text.find("\n", start, sent.end_char)
+            end = sent.end_char if newline < 0 else newline
+            piece = doc.char_span(start, end, alignment_mode="contract")
+            if piece is not None and len(piece) > 0:
+                yield piece
+            start = end + 1
+
+
+def case_headings(doc: Doc, text: str | None = None) -> list[tuple[Span, ExampleMention]]:
+    """Case-study headings ("Case study 2: Kent County Council") of `doc`, read line by line.
+
+    `text` is the page text when the caller has it: it keeps every line break, where the
+    text spaCy reads joins lines of similar length (a heading in a box of short lines).
+    Both have the same length, so offsets agree.
+    """
+    text = doc.text if text is None else text
+    lines = text.split("\n")
+    found = []
+    position = 0
+    for i, line in enumerate(lines):
+        start = position
+        position += len(line) + 1
+        stripped = line.strip()
+        if not stripped or len(stripped) > MAX_HEADING_CHARS:
+            continue
+        match = CASE_HEADING.match(stripped)
+        name: str | None = None
+        name_start = start + len(line) - len(line.lstrip())
+        if match and _is_heading_name(match.group("name")):
+            name = match.group("name").strip()
+            cue = match.group("cue")
+            name_start += match.start("name")
+        elif BARE_CASE_HEADING.match(stripped) and i + 1 < len(lines):
+            following = lines[i + 1].strip()
+            if following and len(following) <= MAX_HEADING_CHARS and _is_heading_name(following):
+                name = following
+                cue = stripped.rstrip(":")
+                name_start = position + len(lines[i + 1]) - len(lines[i + 1].lstrip())
+        if name is None:
+            continue
+        name = name.rstrip(" .:")
+        span = doc.char_span(start, name_start + len(name), alignment_mode="expand")
+        if span is None:
+            continue
+        mention = ExampleMention(
+            name=name,
+            name_start=name_start,
+            name_end=name_start + len(name),
+            start=span.start_char,
+            end=span.end_char,
+            kind="case_study",
+            cues=(f"heading: {' '.join(cue.lower().split())}",),
+            aliases=(),
+            alternatives=(),
+            actor=None,
+            organisations=_entity_texts(span, ORGANISATION_LABELS),
+            places=_entity_texts(span, PLACE_LABELS),
+            platforms=find_platforms(span.text),
+            subject=False,
+        )
+        found.append((span, mention))
+    return found
+
+
+def _is_heading_name(name: str) -> bool:
+    """Whether the rest of a heading line names a case (not running text after 'Example')."""
+    words = name.split()
+    if not words or name.rstrip().endswith((",", ";")):
+        return False
+    # Running text ("for example, the council...") has many lower-case words.
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    return len(words) <= 12 and capitalised >= max(1, len(words) // 3)
+
+
+def _segment_mentions(segment: Span) -> list[ExampleMention]:
+    """The cases one sentence introduces: usually none, one, or a few in parallel."""
+    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.sent.text):
+        return []
+    if _is_footnote(segment):
+        return []
+    if CAPTION.match(segment.text) or len(CONTENTS_ENTRY.findall(segment.text)) >= 2:
+        return []
+    text = segment.text
+    cue_match = _EXAMPLE_CUE.search(text)
+    finite = any(_is_finite(t) for t in segment)
+    # An imperative ("Reopen lines, building on the success of X") counts only with a cue.
+    if not finite and not (cue_match and any(t.pos_ == "VERB" for t in segment)):
+        return []
+    names = candidate_names(segment)
+    if not names:
+        return []
+    acting = [n for n in names if _acting_subject(n)]
+    schemes = [n for n in names if _is_scheme(n)]
+    actor = acting[0] if acting else None
+    chosen: list[tuple[Span, list[str]]] = []
+
+    place_match = PLACE_THEN_ACTOR.search(text)
+    if place_match:
+        place_start = segment.start_char + place_match.start("place")
+        place = next((n for n in names if n.start_char == place_start), None)
+        if place is not None:
+            chosen.append((place, [f"in <place>, the {place_match.group('actor')}"]))
+    if not chosen:
+        for naming in NAMING.finditer(text):
+            named_start = segment.start_char + naming.end()
+            named = next((n for n in names if n.start_char == named_start), None)
+            if named is not None:
+                chosen.append((named, ["called"]))
+    if cue_match and not chosen:
+        cue = cue_match.group(0).lower()
+        cue_end = segment.start_char + cue_match.end()
+        after = [n for n in names if n.end_char > cue_end]
+        ranked = [n for n in after if n in acting or n in schemes] or after
+        if ranked:
+            first = ranked[0]
+            chosen.append((first, [cue, *(["named subject"] if first in acting else [])]))
+            # "For example, projects such as X and Y were ...": each listed case.
+            chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
+    item_names: dict[int, list[str]] = {}
+    if not chosen:
+        for first, others in _enumerated_cases(segment, names):
+            chosen.append((first, ["enumerated case"]))
+            item_names[first.start] = [_name_text(n) for n in others]
+    if not chosen:
+        for name in acting:
+            if any(_listed_with(name, other) for other, _ in chosen):
+                continue
+            scheme = next(
+                (n for n in schemes if n != name and not _is_scheme(name) and _done_by(n, name)),
+                None,
+            )
+            if scheme is not None and len(acting) == 1:
+                # "Through the Performance Enhancement Project, the Office ... has used":
+                # the scheme is the case its actor is an example of.
+                chosen.append((scheme, ["named scheme", "named subject"]))
+            else:
+                chosen.append((name, ["named subject"]))
+    if not chosen:
+        for name in names:
+            if _acted_on(name) and _actor_is_unnamed(name):
+                chosen.append((name, ["named object"]))
+                break
+    weak = _WEAK_CUE.search(text)
+    alternatives = [_name_text(n) for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    mentions = []
+    for name, cues in chosen:
+        if weak:
+            cues = [*cues, weak.group(0).lower()]
+        name_text = _name_text(name)
+        name_start = name.start_char + max(name.text.find(name_text), 0)
+        acronym = ACRONYM.match(segment.doc.text, name.end_char)
+        mentions.append(
+            ExampleMention(
+                name=name_text,
+                name_start=name_start,
+                name_end=name_start + len(name_text),
+                start=segment.start_char,
+                end=segment.end_char,
+                kind="example",
+                cues=tuple(dict.fromkeys(cues)),
+                aliases=(acronym.group("acronym"),) if acronym else (),
+                alternatives=tuple(
+                    dict.fromkeys(
+                        a for a in item_names.get(name.start, alternatives) if a != name_text
+                    )
+                ),
+                actor=_name_text(actor) if actor is not None else None,
+                organisations=_entity_texts(segment, ORGANISATION_LABELS),
+                places=_entity_texts(segment, PLACE_LABELS),
+                platforms=find_platforms(text),
+                subject="named subject" in cues,
+            )
+        )
+    return mentions
+
+
+def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list[Span]]]:
+    """The first name of each item of "(1) ...; (2) ..." where the paper says it is listing
+    its cases ("We selected four cases: (1) the X program ...; (2) ..."), with the item's
+    other names (the same case goes on under them: "the contract between ORC and ProFac")."""
+    text = segment.doc.text
+    markers = list(ENUMERATION_MARKER.finditer(text, segment.start_char, segment.end_char))
+    if len(markers) < 2:
+        return []
+    context = text[max(0, segment.start_char - CASE_CONTEXT_CHARS) : markers[0].start()]
+    if not CASE_WORDS.search(context):
+        return []
+    bounds = [m.end() for m in markers] + [segment.end_char]
+    items = []
+    for start, end in itertools.pairwise(bounds):
+        inside = [n for n in names if start <= n.start_char < end]
+        if inside:
+            items.append((inside[0], inside[1:]))
+    return items
+
+
+def _done_by(scheme: Span, actor: Span) -> bool:
+    """Whether the scheme is what the actor's verb acted on: its object ("NHTSA piloted the
+    X campaign") or the means ("Through the X Project, the Office has used ...")."""
+    verbs = {actor.root.head}
+    verbs |= {c for v in list(verbs) for c in v.children if c.dep_ == "conj"}
+    root = scheme.root
+    if root.dep_ in ("dobj", "attr") and root.head in verbs:
+        return True
+    return root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head in verbs
+
+
+def _listed_with(name: Span, other: Span) -> bool:
+    """Whether two names are items of one list ("X and Y", "X, Y and Z")."""
+    a, b = name.root, other.root
+    return (
+        (a.dep_ == "conj" and a.head == b)
+        or (b.dep_ == "conj" and b.head == a)
+        or (a.dep_ == "conj" and b.dep_ == "conj" and a.head == b.head)
+    )
+
+
+def _is_footnote(segment: Span) -> bool:
+    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft")."""
+    return bool(FOOTNOTE_LINE.match(segment.text))
+
+
+def candidate_names(segment: Span) -> list[Span]:
+    """Names in `segment` that could name a case: entities and runs of proper nouns, merged."""
+    doc = segment.doc
+    pieces: list[tuple[int, int]] = []
+    for ent in segment.ents:
+        if ent.label_ in NAME_LABELS:
+            pieces.append((ent.start, ent.end))
+    run_start: int | None = None
+    last_namey: int | None = None
+    for token in segment:
+        if _is_namey(token, segment):
+            if run_start is None:
+                run_start = token.i
+            last_namey = token.i
+        elif run_start is not None and _joins_title_words(token):
+            continue  # "Digital Performance Right in Sound Recordings Act"
+        elif run_start is not None and token.lower_ in NAME_CONNECTORS:
+            if _joins_two_entities(token):
+                if last_namey is not None:
+                    pieces.append((run_start, last_namey + 1))
+                run_start = last_namey = None
+            continue
+        else:
+            if run_start is not None and last_namey is not None:
+                pieces.append((run_start, last_namey + 1))
+            run_start = last_namey = None
+    if run_start is not None and last_namey is not None:
+        pieces.append((run_start, last_namey + 1))
+
+    merged: list[list[int]] = []
+    for start, end in sorted(pieces):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    names = []
+    for start, end in merged:
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if start == end:
+            continue
+        span = _with_scheme_head(doc[start:end], segment)
+        if _acceptable_name(span, segment):
+            names.append(span)
+    return names
+
+
+def _joins_title_words(token: Token) -> bool:
+    """Whether "in"/"on" sits inside a title-case name rather than before a place or an
+    acronym ("... Right in Sound Recordings Act", not "... Investment in DOL")."""
+    if token.lower_ not in ("in", "on") or token.i + 1 >= len(token.doc) or token.i == 0:
+        return False
+    before, after = token.nbor(-1), token.nbor(1)
+    return (
+        before.is_title
+        and after.is_title
+        and after.ent_type_ not in PLACE_LABELS
+        and not after.is_sent_start
+    )
+
+
+def _joins_two_entities(token: Token) -> bool:
+    """Whether "and"/"or" stands between two whole entities ("Chernobyl and Fukushima")."""
+    if token.lower_ not in ("and", "or", "&") or token.i == 0 or token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.nbor(-1), token.nbor(1)
+    if after.lower_ == "the":
+        return True  # "Oregon Option and the National Performance Review": a new name
+    return bool(before.ent_type_) and after.ent_iob_ == "B"
+
+
+def _with_scheme_head(span: Span, segment: Span) -> Span:
+    """Extend a name over the lower-case words that say what it is ("X safety campaign")."""
+    doc = span.doc
+    end = span.end
+    for i in range(span.end, min(span.end + 4, segment.end)):
+        token = doc[i]
+        if (not token.text.isalpha() and token.text != "-") or token.text[:1].isupper():
+            break
+        if token.pos_ not in ("NOUN", "ADJ", "PUNCT"):
+            break
+        if token.lower_ in SCHEME_HEADS:
+            end = i + 1
+            break
+    return doc[span.start : end]
+
+
+def _is_namey(token: Token, segment: Span) -> bool:
+    """Whether a token can be part of a name: a proper noun, a capitalised or CamelCase word."""
+    word = token.text
+    if token.ent_type_ in NON_NAME_LABELS - {"PERSON"}:
+        return False
+    if word[:1].isdigit():
+        # "Flight 610", "Title VI", "Circular A-110": a number goes on a name, never starts one.
+        return token.i > segment.start and _is_namey(token.nbor(-1), segment)
+    if not word[:1].isalpha():
+        return False
+    prefix = segment.doc.text[segment.start_char : token.idx]
+    at_start = bool(LEADING_MARKS.fullmatch(prefix))
+    if at_start:
+        # A capitalised first word is a name only where the model found an entity there.
+        return (
+            token.ent_type_ in NAME_LABELS | {"PERSON"}
+            or _is_camel(word)
+            or (word.isupper() and len(word) > 1)
+        )
+    if token.ent_type_ in NAME_LABELS or _is_camel(word):
+        return True
+    return word[:1].isupper() and word != "I"
+
+
+def _is_camel(word: str) -> bool:
+    """FixMyStreet, LuaJIT, iPhone: capitals inside a word that also has small letters."""
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _is_source(span: Span) -> bool:
+    """Whether the name is given as a source ("according to the EIA"), not as a case."""
+    root = span.root
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "to"
+        and root.head.head.lower_ in ("according", "thanks", "due")
+    )
+
+
+def _acceptable_name(span: Span, segment: Span) -> bool:
+    if _is_source(span):
+        return False
+    text = _name_text(span)
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    lowered = text.lower()
+    words = re.findall(r"[a-z0-9]+", lowered)
+    if not words or lowered in GENERIC_NAME_WORDS or " ".join(words) in GENERIC_NAME_WORDS:
+        return False
+    if words[0] in DOCUMENT_PART_WORDS:
+        return False
+    if words[0] in TITLE_WORDS or words[-1] in TITLE_WORDS:
+        return False
+    # "The U.S. Government", "Scottish Government": a generic word with a place in front.
+    unplaced = [t.lower_ for t in span if t.is_alpha and t.ent_type_ not in ("GPE", "NORP")]
+    if unplaced and " ".join(unplaced) in GENERIC_NAME_WORDS:
+        return False
+    content = [t for t in span if t.is_alpha and not t.is_stop]
+    if not content or not any(t.text[:1].isupper() or _is_camel(t.text) for t in content):
+        return False
+    if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
+        # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
+        return False
+    if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
+        # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
+        return content[0].ent_type_ in ("ORG", "GPE")
+    # A person is not a case; a one-word "person" is usually a product the model misread.
+    people = [e for e in span.ents if e.label_ == "PERSON" and len(e) > 1]
+    return not (len(people) == 1 and len(people[0]) >= len(content))
+
+
+def _name_text(span: Span) -> str:
+    """The name as printed, without a leading article or trailing connector."""
+    tokens = list(span)
+    role = next((i for i, t in enumerate(tokens[:2]) if t.lemma_.lower() in ROLE_NOUNS), None)
+    if (
+        role is not None
+        and len(tokens) > role + 2
+        and tokens[role + 1].lower_ in ("in", "at", "of")
+    ):
+        tokens = tokens[role + 2 :]  # "Officials in the Veterans Health Administration"
+    while tokens and (
+        tokens[0].lower_ in ("the", "a", "an")
+        or tokens[0].lower_ in NAME_CONNECTORS
+        or not tokens[0].text[:1].isalnum()
+        or (len(tokens) > 1 and len(tokens[0]) == 1 and tokens[0].is_alpha)
+    ):
+        tokens = tokens[1:]
+    while tokens and (
+        tokens[-1].lower_ in NAME_CONNECTORS - {"'s", "'"} or tokens[-1].text in ("(", "[")
+    ):
+        tokens = tokens[:-1]
+    if not tokens:
+        return ""
+    doc = span.doc
+    text = " ".join(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")].rstrip()  # "Division of Medical Assistance (DMA"
+    return text
+
+
+def _is_scheme(name: Span) -> bool:
+    """A named scheme: "Performance Enhancement Project", "Click It or Ticket campaign".
+
+    A lower-case head makes a scheme only of a name that is not an organisation or place
+    itself ("a European Union program" is the EU's, not a programme's name).
+    """
+    tokens = [t for t in name if t.is_alpha]
+    if len(tokens) < 2 or tokens[-1].lower_ not in SCHEME_HEADS:
+        return False
+    if tokens[-1].text[:1].isupper():
+        return True
+    named = [t for t in tokens if t.text[:1].isupper()]
+    return (
+        tokens[-1].lower_ in LOWER_CASE_SCHEME_HEADS
+        and bool(named)
+        and all(t.ent_type_ not in ORGANISATION_LABELS | PLACE_LABELS for t in named)
+    )
+
+
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Prepositions that place an action in time, not on a thing ("recovering after Covid").
+TEMPORAL_PREPOSITIONS = frozenset({"after", "before", "since", "during", "until", "following"})
+VERB_FORMS = frozenset({"VBD", "VBZ", "VBP", "VBG", "VBN", "MD"})
+
+
+def _is_finite(token: Token) -> bool:
+    """Whether a token is a finite verb: a heading or a table row has none."""
+    return token.tag_ in FINITE_TAGS
+
+
+def _is_action(verb: Token) -> bool:
+    """A verb that reports something done or offered: not modal, not a saying or seeming."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    finite = _is_finite(verb) or any(
+        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
+    )
+    # "X developed and piloted Y": the second verb is finite through the first.
+    if not finite and not (verb.dep_ == "conj" and _is_finite(verb.head)):
+        return False
+    lemma = verb.lemma_.lower()
+    if lemma in NON_ACTION_VERBS:
+        return False
+    if lemma == "be":
+        # "X is a Y" defines a term or an abbreviation; it does not show X doing anything.
+        return False
+    return not any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
+    )
+
+
+def _acting_subject(name: Span) -> bool:
+    """Whether the name is the subject of a verb that reports something done or offered."""
+    root = name.root
+    subject: Token | None = None
+    # A passive subject ("X was established in 1975") is not shown doing anything.
+    if root.dep_ == "nsubj":
+        subject = root
+    elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ == "nsubj":
+        subject = root.head
+    elif (
+        root.dep_ == "pobj"
+        and root.head.dep_ == "prep"
+        and root.head.head.dep_ == "nsubj"
+        and root.head.lower_ in ("in", "at", "from", "of", "by")
+        and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
+    ):
+        subject = root.head.head
+    if subject is None or not _is_action(subject.head):
+        return False
+    # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
+    # participated") is not shown doing anything of its own.
+    return not (root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children))
+
+
+def _acted_on(name: Span) -> bool:
+    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
+    root = name.root
+    if root.dep_ in ("dobj", "attr", "oprd"):
+        verb = root.head
+    elif (
+        root.dep_ == "pobj"
+        and root.head.dep_ == "prep"
+        and root.head.lower_ not in TEMPORAL_PREPOSITIONS
+    ):
+        verb = root.head.head
+    else:
+        return False
+    if any(c.dep_ == "conj" for c in root.children):
+        return False  # a list of names ("we selected Brazil, Denmark and France")
+    return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
+
+
+def _actor_is_unnamed(name: Span) -> bool:
+    """Whether whoever acted on `name` goes unnamed: the authors ("we signed X") or, for a
+    named scheme, a common noun ("the administration announced the X Initiative")."""
+    root = name.root
+    verb = root.head if root.dep_ != "pobj" else root.head.head
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subject = subjects[0]
+            if not _is_action(verb):
+                return False
+            if subject.lower_ in AUTHOR_PRONOUNS:
+                return True
+            return subject.pos_ == "NOUN" and _is_scheme(name)
+        if verb.dep_ not in ("xcomp", "acl", "advcl", "relcl", "conj") or verb.head == verb:
+            return False
+        verb = verb.head
+    return False
+
+
+def _entity_texts(span: Span, labels: frozenset[str]) -> tuple[str, ...]:
+    found = (" ".join(e.text.split()) for e in span.ents if e.label_ in labels)
+    return tuple(dict.fromkeys(t for t in found if t))

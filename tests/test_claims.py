@@ -1,0 +1,283 @@
+"""Claims: which sentences are claims, of what kind, how many a page keeps, and their links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.extract import PageDoc, extract
+from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageRef
+from extractor.nlp.claims import (
+    CLAIMS_KEY,
+    SUMMARY_LEAD_CUE,
+    appendix_start,
+    collect_claims,
+    cue_data,
+    link_claims,
+    paragraph_leads,
+)
+from extractor.pages import PageText
+from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
+
+
+def candidates(nlp: Any, text: str) -> dict[str, Any]:
+    """The claim candidates of a typed page: sentence text -> span."""
+    doc = nlp(text)
+    return {span.text: span for span in doc.spans[CLAIMS_KEY]}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "cue"),
+    [
+        ("Councils spent £1.2 million on their websites in 2009.", "statistic", "£1.2 million"),
+        (
+            "A web transaction is far cheaper than a visit to the council office.",
+            "comparison",
+            "cheaper",
+        ),
+        (
+            "Residents complain less because the council answers them on Twitter.",
+            "causal",
+            "because",
+        ),
+        ("Most councils will use social media to talk to residents by 2015.", "prediction", "will"),
+        (
+            "Councils should answer residents by name rather than as an institution.",
+            "recommendation",
+            "should",
+        ),
+        (
+            "Publish every planning decision online within a week of the meeting.",
+            "recommendation",
+            "imperative: publish",
+        ),
+        (
+            "Twitter is better described as personal media than as a broadcast channel.",
+            "definition",
+            "better described as",
+        ),
+        (
+            "We found that councils with a named officer on Twitter get more replies.",
+            "assertion",
+            "found that",
+        ),
+    ],
+)
+def test_claim_kinds_and_cues(nlp: Any, sentence: str, kind: str, cue: str) -> None:
+    (span,) = candidates(nlp, sentence).values()
+    assert span.text == sentence
+    assert span._.extractor_claim_kind == kind
+    assert cue in span._.extractor_claim_cues
+
+
+def test_hedged_claims_are_marked(nlp: Any) -> None:
+    text = (
+        "Social media may reduce the cost of contact for most councils. "
+        "Social media reduces the cost of contact for most councils."
+    )
+    hedged = {t: s._.extractor_claim_hedged for t, s in candidates(nlp, text).items()}
+    assert hedged == {
+        "Social media may reduce the cost of contact for most councils.": True,
+        "Social media reduces the cost of contact for most councils.": False,
+    }
+
+
+def test_a_subjunctive_after_suggest_or_recommend_is_advice_not_a_hedge(nlp: Any) -> None:
+    text = (
+        "To cut its costs, we suggest that the council move routine contact to the web. "
+        "The survey data suggest that residents are answered faster on the web."
+    )
+    spans = candidates(nlp, text)
+    advice = spans["To cut its costs, we suggest that the council move routine contact to the web."]
+    assert advice._.extractor_claim_kind == "recommendation"
+    assert "suggest that ... move" in advice._.extractor_claim_cues
+    assert advice._.extractor_claim_hedged is False
+    finding = spans["The survey data suggest that residents are answered faster on the web."]
+    assert finding._.extractor_claim_kind != "recommendation"
+    assert finding._.extractor_claim_hedged is True
+
+
+def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:
+    (span,) = candidates(nlp, "The triggers are valued by the majority of agents.").values()
+    assert span._.extractor_claim_kind == "statistic"
+    assert "the majority of" in span._.extractor_claim_cues
+
+
+def test_headings_questions_contents_captions_and_boilerplate_are_not_claims(nlp: Any) -> None:
+    text = "\n".join(
+        [
+            "Why Councils Should Use Social Media More Than Ever Before",
+            "Should councils spend more than £1 million on websites every year?",
+            "Chapter 2: costs of contact compared ........................ 14",
+            "Figure 3: Councils using Twitter rose from 20% to 80% in two years",
+            "© Crown copyright 2015. All rights reserved, and copies cost £5 more than before.",
+            "A web transaction costs far less than a visit, so councils should move it online.",
+        ]
+    )
+    assert list(candidates(nlp, text)) == [
+        "A web transaction costs far less than a visit, so councils should move it online."
+    ]
+
+
+def test_a_heading_and_a_question_in_a_built_pdf_are_not_claims(tmp_path: Path, nlp: Any) -> None:
+    doc = Document(
+        pages=[
+            Page(
+                [
+                    Heading("Councils Should Spend Less On Contact Centres"),
+                    Paragraph("Should councils spend more on websites than on contact centres?"),
+                    Paragraph(
+                        "A face-to-face contact costs several pounds, while a web transaction "
+                        "costs pennies. Councils should therefore move routine contact online."
+                    ),
+                ]
+            )
+        ]
+    )
+    result = extract(build_pdf(doc, tmp_path / "heading.pdf"), nlp=nlp)
+    texts = [claim.text for claim in result.claims]
+    assert texts, "the prose has claims"
+    assert all("Spend Less On" not in t and "?" not in t for t in texts)
+    page = result.pages[0].text or ""
+    for claim in result.claims:
+        assert page[claim.char_span.start : claim.char_span.end] == claim.quote
+
+
+def test_a_page_of_prose_does_not_yield_every_sentence(nlp: Any) -> None:
+    sentences = [
+        f"In {year}, council {n} spent {n * 3} percent more on its website than before, "
+        f"because residents asked for it."
+        for n, year in zip(range(1, 25), range(1990, 2014), strict=True)
+    ]
+    text = " ".join(sentences)
+    page = PageText(1, "1", "printed", text, True)
+    doc = nlp(page.nlp_text)
+    assert len(doc.spans[CLAIMS_KEY]) == len(sentences)  # every one is a candidate
+    claims = collect_claims([PageDoc(page, doc)])
+    words = sum(1 for t in doc if t.is_alpha)
+    assert 1 <= len(claims) <= words // int(cue_data()["words_per_claim"]) + 1
+    assert len(claims) < len(sentences) / 2
+
+
+def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:
+    text = (
+        "Residents were asked how they contact the council and most said by phone\n"
+        "or in person at the office.\n"
+        "Web contact has grown every year since the council put its forms online,\n"
+        "and it now costs pennies a time.\n"
+        "Residents who use the web forms say they are quicker than phoning the\n"
+        "council and more likely to reach the right officer at the first attempt.\n"
+        "This line runs on into the next one as a single sentence of the paragraph\n"
+        "and ends here."
+    )
+    leads = paragraph_leads(text)
+    assert {text[i : i + 12] for i in leads} == {"Web contact ", "Residents wh"}
+
+
+def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None:
+    line = "Councils in the study answer residents on social media every working day. "
+    text = (
+        "Executive summary\n"
+        "Advanced web services all face key barriers to their take-up by\n"
+        "residents. " + line * 6 + "\n\nBackground\n" + line * 3
+    )
+    page = PageText(1, "1", "printed", text, True)
+    doc = nlp(page.nlp_text)
+    claims = collect_claims([PageDoc(page, doc)])
+    leads = [c for c in claims if c.cues == (SUMMARY_LEAD_CUE,)]
+    assert [c.text for c in leads] == [
+        "Advanced web services all face key barriers to their take-up by residents."
+    ]
+    assert leads[0].kind == "assertion"
+    assert page.text[leads[0].char_span.start : leads[0].char_span.end] == leads[0].quote
+
+
+def test_appendices_start_at_an_appendix_heading_in_the_second_half() -> None:
+    def pages(*heads: str) -> list[PageDoc]:
+        return [
+            PageDoc(PageText(i, str(i), "printed", f"{head}\nText.", True), None)  # type: ignore[arg-type]
+            for i, head in enumerate(heads, start=1)
+        ]
+
+    assert appendix_start(pages("Contents", "Appendix I: Scope", "Findings", "Appendix II")) == 4
+    assert appendix_start(pages("Contents", "Findings", "Appendix I: Methodology", "Notes")) == 3
+    assert appendix_start(pages("Contents", "Findings", "Conclusions")) is None
+
+
+# --- links -----------------------------------------------------------------------------
+
+PAGE = PageRef(3, "1")
+
+
+def claim(start: int, end: int, page: PageRef = PAGE) -> Claim:
+    return Claim(
+        f"claim-{page.index}-{start}",
+        page,
+        "x" * (end - start),
+        CharSpan(start, end),
+        "x",
+        "statistic",
+        False,
+        (),
+        (),
+        (),
+    )
+
+
+def cost(start: int, end: int, page: PageRef = PAGE) -> CostFigure:
+    return CostFigure(
+        f"cost-{page.index}-{start}",
+        page,
+        "£7.81",
+        CharSpan(start, end),
+        "£7.81",
+        7.81,
+        None,
+        "GBP",
+        "contact",
+        None,
+        None,
+        "cost",
+    )
+
+
+def note(start: int, anchor_at: int, page: PageRef = PAGE) -> Citation:
+    return Citation(
+        f"cit-{page.index}-{start}",
+        page,
+        "1 Socitm, 2009.",
+        CharSpan(start, start + 15),
+        "footnote",
+        "1",
+        "Socitm, 2009.",
+        None,
+        (),
+        (Anchor(page, CharSpan(anchor_at, anchor_at + 1)),),
+    )
+
+
+def test_claims_list_the_cost_figures_inside_them() -> None:
+    claims = [claim(100, 200), claim(300, 400)]
+    costs = [cost(150, 155), cost(195, 205), cost(350, 355, PageRef(4, "2")), cost(320, 325)]
+    linked, _ = link_claims(claims, [], costs)
+    assert [c.cost_figure_ids for c in linked] == [("cost-3-150",), ("cost-3-320",)]
+
+
+def test_claims_and_citations_link_both_ways() -> None:
+    claims = [claim(100, 200), claim(300, 400)]
+    notes = [note(900, anchor_at=150), note(950, anchor_at=401), note(990, anchor_at=600)]
+    linked_claims, linked_notes = link_claims(claims, notes, [])
+    assert [c.citation_ids for c in linked_claims] == [("cit-3-900",), ("cit-3-950",)]
+    assert [n.cited_by for n in linked_notes] == [("claim-3-100",), ("claim-3-300",), ()]
+
+
+def test_claims_inside_notes_are_dropped_and_claims_stop_where_a_note_starts() -> None:
+    inside, running_on = claim(905, 920), claim(850, 940)
+    linked, _ = link_claims([inside, running_on], [note(900, anchor_at=100)], [])
+    assert [(c.id, c.char_span) for c in linked] == [("claim-3-850", CharSpan(850, 900))]
+    # a run-on note's lines on the next page count as the note's too
+    later = claim(10, 50, PageRef(4, "2"))
+    linked, _ = link_claims([later], [], [], {4: [(0, 60)]})
+    assert linked == []

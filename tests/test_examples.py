@@ -1,0 +1,226 @@
+"""The examples component on typed text, and `collect_examples` on typed pages.
+
+Typed text shows each signal on its own: a cue phrase, a named subject doing something, a
+case-study heading, and the things that must not count (a bare list of names, a promise,
+a saying). The PDF-level behaviour (a box across a page break) is in test_examples_pdf.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import tomllib
+
+from extractor.examples import collect_examples, name_key
+from extractor.extract import PageDoc
+from extractor.model import Example
+from extractor.nlp.examples import (
+    MENTION_ATTR,
+    SPAN_KEY,
+    ExampleMention,
+    find_platforms,
+    load_gazetteer,
+)
+from extractor.nlp.pipeline import COMPONENTS
+from extractor.pages import PageText
+from tests.conftest import ROOT
+
+
+def mentions(nlp: Any, text: str) -> list[ExampleMention]:
+    doc = nlp(text)
+    return [span._.get(MENTION_ATTR) for span in doc.spans[SPAN_KEY]]
+
+
+def names(nlp: Any, text: str) -> list[str]:
+    return [m.name for m in mentions(nlp, text)]
+
+
+def page(index: int, text: str) -> PageText:
+    return PageText(
+        index=index, label=str(index), label_source=None, text=text, has_text_layer=True
+    )
+
+
+def collect(nlp: Any, texts: list[str]) -> list[Example]:
+    pages = [page(i, text) for i, text in enumerate(texts, start=1)]
+    return collect_examples([PageDoc(p, nlp(p.nlp_text)) for p in pages])
+
+
+def test_component_is_registered_listed_and_declared_as_an_entry_point(nlp: Any) -> None:
+    assert "extractor_examples" in COMPONENTS
+    assert "extractor_examples" in nlp.pipe_names
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    factories = project["project"]["entry-points"]["spacy_factories"]
+    assert factories["extractor_examples"] == "extractor.nlp.examples:make_examples_component"
+
+
+def test_for_example_sentence_names_its_case_and_cue(nlp: Any) -> None:
+    found = mentions(
+        nlp,
+        "Councils use social media in many ways. For example, Brent Council tweeted "
+        "road-gritting updates during the snow last winter.",
+    )
+    assert [m.name for m in found] == ["Brent Council"]
+    assert "for example" in found[0].cues
+    assert "Twitter" in found[0].platforms
+    assert found[0].kind == "example"
+
+
+def test_named_organisation_doing_something_is_an_example(nlp: Any) -> None:
+    found = mentions(
+        nlp, "Last year Kent County Council launched a YouTube channel for its libraries."
+    )
+    assert [m.name for m in found] == ["Kent County Council"]
+    assert found[0].subject
+    assert "YouTube" in found[0].platforms
+
+
+def test_named_service_as_subject_is_an_example(nlp: Any) -> None:
+    assert names(nlp, "FixMyStreet lets residents report potholes and broken lights.") == [
+        "FixMyStreet"
+    ]
+
+
+def test_place_then_the_council_is_a_cue(nlp: Any) -> None:
+    found = mentions(nlp, "In Devon, the council opened an online forum for parents of pupils.")
+    assert [m.name for m in found] == ["Devon"]
+    assert any(c.startswith("in <place>") for c in found[0].cues)
+
+
+def test_bulleted_list_of_bare_names_is_not_an_example(nlp: Any) -> None:
+    text = (
+        "The councils we spoke to were:\n"
+        "• Brent Council\n"
+        "• Devon County Council\n"
+        "• Kent County Council\n"
+    )
+    assert names(nlp, text) == []
+
+
+def test_promises_sayings_and_definitions_are_not_examples(nlp: Any) -> None:
+    assert names(nlp, "Kent County Council will launch a new website next year.") == []
+    assert names(nlp, "Devon County Council said that the results were encouraging.") == []
+    assert names(nlp, "MCAS is a function of the flight control system of the airplane.") == []
+
+
+def test_figure_captions_and_contents_lines_are_not_examples(nlp: Any) -> None:
+    assert names(nlp, "Figure 2: Brent Council Website Visits Rose Sharply After Launch") == []
+    assert names(nlp, "Background 5 Kent County Council Launched Services 12 Notes 30") == []
+
+
+def test_case_study_heading_opens_a_case_study(nlp: Any) -> None:
+    found = mentions(
+        nlp,
+        "Case study 2: Kent County Council\n"
+        "The council set up a blog where the leader answers questions every week.",
+    )
+    assert found[0].kind == "case_study"
+    assert found[0].name == "Kent County Council"
+    assert found[0].cues == ("heading: case study",)
+
+
+def test_heading_on_its_own_line_takes_the_next_line_as_name(nlp: Any) -> None:
+    found = mentions(nlp, "Case study\nFixMyStreet\nResidents report problems on a map.")
+    assert [(m.kind, m.name) for m in found[:1]] == [("case_study", "FixMyStreet")]
+
+
+def test_gazetteer_marks_councils_and_public_bodies(nlp: Any) -> None:
+    doc = nlp("Officers from Wokingham Borough Council met the Environment Agency in Swindon.")
+    entities = {(e.text, e.label_) for e in doc.ents}
+    assert ("Wokingham Borough Council", "ORG") in entities
+    assert ("Environment Agency", "ORG") in entities
+    assert ("Swindon", "GPE") in entities
+    gazetteer = load_gazetteer()
+    # Place names that are also common words are kept out of the bare place patterns.
+    assert "Reading" not in gazetteer.places
+    assert "Reading Borough Council" in gazetteer.organisations
+
+
+def test_platforms_are_found_by_their_words() -> None:
+    assert find_platforms("The mayor tweeted and posted videos on YouTube and a blog.") == (
+        "Twitter",
+        "YouTube",
+        "blog",
+    )
+    assert find_platforms("The council appointed a new chief executive.") == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("the BIC program", "bic"),
+        ("DOE's", "doe"),
+        ("Kent County Council", "kent county council"),
+        ("Google\u2019s V8", "google v8"),
+    ],
+)
+def test_name_key_folds_article_possessive_and_lower_case_tail(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_one_example_per_case_across_sentences(nlp: Any) -> None:
+    examples = collect(
+        nlp,
+        [
+            "For example, Brent Council tweeted gritting updates during the snow. "
+            "Brent Council also answered questions from residents. It posted photos too.\n\n"
+            "Later, Brent Council opened a blog for its leader."
+        ],
+    )
+    assert [e.name for e in examples] == ["Brent Council"]
+    example = examples[0]
+    assert "answered questions" in example.summary and "posted photos" in example.summary
+    assert example.quote.startswith("For example, Brent Council tweeted")
+    assert example.id == f"ex-1-{example.char_span.start}"
+
+
+def test_parallel_cases_in_one_paragraph_are_separate(nlp: Any) -> None:
+    examples = collect(
+        nlp,
+        [
+            "States have tried many things. Since 1980, Minnesota has enacted mandates to "
+            "stimulate the use of ethanol. Texas extended its renewable portfolio standard in "
+            "2005. Similarly, California launched a solar initiative in 2006."
+        ],
+    )
+    assert [e.name for e in examples] == ["Minnesota", "Texas", "California"]
+
+
+def test_paragraph_running_over_a_page_break_lists_both_pages(nlp: Any) -> None:
+    examples = collect(
+        nlp,
+        [
+            "Councils have tried many channels. For example, Devon County Council launched "
+            "a video channel on YouTube and its officers",
+            "answered questions from residents every week. Other councils waited.",
+        ],
+    )
+    assert len(examples) == 1
+    assert [p.index for p in examples[0].pages] == [1, 2]
+    assert "answered questions" in examples[0].summary
+
+
+def test_the_papers_own_subject_is_not_an_example(nlp: Any) -> None:
+    texts = [
+        f"The Agency reviewed {topic} this year. The Environment Agency published guidance "
+        "for councils on flood risk."
+        for topic in ("rivers", "coasts", "reservoirs", "wetlands", "drains")
+    ]
+    assert [e.name for e in collect(nlp, texts)] == []
+
+
+def test_case_study_box_runs_to_the_next_heading(nlp: Any) -> None:
+    examples = collect(
+        nlp,
+        [
+            "Case study 1: Brent Council\nThe council tweeted gritting updates.\n"
+            "Case study 2: Kent County Council\nThe council set up a blog for its leader.",
+        ],
+    )
+    assert [(e.kind, e.name) for e in examples] == [
+        ("case_study", "Brent Council"),
+        ("case_study", "Kent County Council"),
+    ]
+    assert "blog" not in examples[0].summary
+    assert examples[1].platforms == ("blog",)
