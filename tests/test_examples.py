@@ -224,3 +224,56 @@ def test_case_study_box_runs_to_the_next_heading(nlp: Any) -> None:
     ]
     assert "blog" not in examples[0].summary
     assert examples[1].platforms == ("blog",)
+
+
+def test_a_common_noun_capitalised_by_a_heading_is_not_a_name(nlp: Any) -> None:
+    assert names(nlp, "3.2.7 Value of the risk triggers was shown by the survey in 2015.") == []
+    assert "Brent Council" in names(nlp, "Brent Council tweeted gritting updates in 2010.")
+
+
+def test_an_author_cited_by_number_is_not_a_case(nlp: Any) -> None:
+    text = "Salib (17) designed a type inference algorithm for Python in 2004."
+    assert names(nlp, text) == []
+    assert names(nlp, "Rigo's Psyco (16) traced every loop of the program.") == ["Rigo's Psyco"]
+
+
+def test_officials_reporting_what_their_organisation_did_make_it_a_case(nlp: Any) -> None:
+    reported = (
+        "Officials in the Office of Participant Assistance (OPA) at the Employee Benefits "
+        "Security Administration told us that they changed a process to improve results."
+    )
+    # One subject, so one case, named by the first organisation it is given.
+    assert names(nlp, reported) == ["Office of Participant Assistance"]
+    # A saying that reports no action shows nothing done.
+    assert (
+        names(nlp, "Officials in the Office of Participant Assistance told us that data matter.")
+        == []
+    )
+
+
+def test_a_known_organisation_opening_a_paragraph_pages_later_is_a_new_case(nlp: Any) -> None:
+    first = "The Small Business Administration (SBA) used performance data to move resources."
+    filler = "Agencies can use performance information in many ways to manage programs."
+    later = (
+        "Managers said that leadership matters a great deal to them.\n"
+        "SBA conducts monthly meetings with each office to review its performance."
+    )
+    examples = collect(nlp, [first, filler, filler, filler, later])
+    assert [(e.name, e.page.index) for e in examples] == [
+        ("Small Business Administration", 1),
+        ("Small Business Administration (SBA)", 5),
+    ]
+    # Within the same paragraph, or soon after, it is the same case.
+    assert [e.page.index for e in collect(nlp, [first, filler, later])] == [1]
+
+
+def test_a_name_hyphenated_by_a_line_break_is_one_word_where_printed_whole(nlp: Any) -> None:
+    text = (
+        "We evaluated our tracing implementation using Sun-Spider, the benchmark suite. "
+        "SunSpider consists of 26 short programs."
+    )
+    assert [e.name for e in collect(nlp, [text])] == ["SunSpider"]
+    # Printed nowhere without its hyphen, a name keeps it.
+    assert [e.name for e in collect(nlp, ["Since 2004, Anglo-Saxon Trust has run a museum."])] == [
+        "Anglo-Saxon Trust"
+    ]

@@ -77,6 +77,7 @@ def _words(key: str) -> frozenset[str]:
 EXAMPLE_CUES: tuple[str, ...] = tuple(_WORDS["example_cues"]["words"])
 WEAK_CUES: tuple[str, ...] = tuple(_WORDS["weak_cues"]["words"])
 NON_ACTION_VERBS = _words("non_action_verbs")
+REPORTING_VERBS = _words("reporting_verbs")
 MODAL_AUXILIARIES = _words("modal_auxiliaries")
 AUTHOR_PRONOUNS = _words("author_pronouns")
 ROLE_NOUNS = _words("role_nouns")
@@ -112,6 +113,10 @@ CITATION_SHAPE = re.compile(
 FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"'][a-z]")
 # A contents line: a heading, its page number, the next heading ("Background 5 Agencies ...").
 CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
+# A numeric reference right after a name: "Salib (17)", "Smith [4, 5]".
+CITED_NUMBER = re.compile(r"\s*[(\[]\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*[)\]]")
+# A surname as printed: "Salib", "McCloskey", "O'Neil", "Smith-Jones".
+SURNAME = re.compile(r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
 # A caption or source line ("Figure 2: ...", "Table 1 ...").
 CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
 # Shortest sentence (in tokens) that can describe a case.
@@ -377,7 +382,15 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     names = candidate_names(segment)
     if not names:
         return []
-    acting = [n for n in names if _acting_subject(n)]
+    # "Officials in the Office of X at the Y Administration told us ...": one subject acts,
+    # through the first name it is given.
+    acting: list[Span] = []
+    subjects: set[int] = set()
+    for candidate in names:
+        subject = _acting_subject_token(candidate)
+        if subject is not None and subject.i not in subjects:
+            subjects.add(subject.i)
+            acting.append(candidate)
     schemes = [n for n in names if _is_scheme(n)]
     actor = acting[0] if acting else None
     chosen: list[tuple[Span, list[str]]] = []
@@ -634,8 +647,19 @@ def _is_source(span: Span) -> bool:
     )
 
 
+def _is_cited_author(span: Span) -> bool:
+    """Whether the name is an author cited by number ("Salib (17) designed ..."): one plain
+    capitalised word with a numeric reference right after it and no owner before it (a
+    system is "Rigo's Psyco (16)", "LuaJIT", "SFX")."""
+    if len(span) != 1 or not SURNAME.fullmatch(span[0].text):
+        return False
+    if any(c.dep_ == "poss" for c in span[0].children):
+        return False
+    return bool(CITED_NUMBER.match(span.doc.text, span.end_char))
+
+
 def _acceptable_name(span: Span, segment: Span) -> bool:
-    if _is_source(span):
+    if _is_source(span) or _is_cited_author(span):
         return False
     text = _name_text(span)
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -658,12 +682,28 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
         # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
         return False
+    if len(span) == 1 and _is_common_word(span[0]):
+        # "Value of the risk triggers", "the Revenue": a common noun capitalised by a
+        # heading or by habit, not the name of anything.
+        return False
     if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
         # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
         return content[0].ent_type_ in ("ORG", "GPE")
     # A person is not a case; a one-word "person" is usually a product the model misread.
     people = [e for e in span.ents if e.label_ == "PERSON" and len(e) > 1]
     return not (len(people) == 1 and len(people[0]) >= len(content))
+
+
+def _is_common_word(token: Token) -> bool:
+    """Whether a capitalised word is a common noun or adjective: the model reads it as
+    one and finds no entity in it, and it has no inner capitals or acronym shape."""
+    word = token.text
+    return (
+        token.pos_ in ("NOUN", "ADJ")
+        and not token.ent_type_
+        and not _is_camel(word)
+        and not (word.isupper() and len(word) > 1)
+    )
 
 
 def _name_text(span: Span) -> str:
@@ -747,8 +787,26 @@ def _is_action(verb: Token) -> bool:
     )
 
 
+def _reports_action(verb: Token) -> bool:
+    """Whether a finite reporting verb reports an action ("officials told us that ... they
+    changed a process"): what its subject says it did is shown as done."""
+    if verb.lemma_.lower() not in REPORTING_VERBS:
+        return False
+    finite = _is_finite(verb) or any(
+        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
+    )
+    if not finite or any(c.lower_ in MODAL_AUXILIARIES for c in verb.children):
+        return False
+    return any(c.dep_ == "ccomp" and _is_action(c) for c in verb.children)
+
+
 def _acting_subject(name: Span) -> bool:
     """Whether the name is the subject of a verb that reports something done or offered."""
+    return _acting_subject_token(name) is not None
+
+
+def _acting_subject_token(name: Span) -> Token | None:
+    """The subject through which the name acts (itself, or "officials" of it), if it does."""
     root = name.root
     subject: Token | None = None
     # A passive subject ("X was established in 1975") is not shown doing anything.
@@ -764,11 +822,13 @@ def _acting_subject(name: Span) -> bool:
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
         subject = root.head.head
-    if subject is None or not _is_action(subject.head):
-        return False
+    if subject is None or not (_is_action(subject.head) or _reports_action(subject.head)):
+        return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
-    return not (root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children))
+    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+        return None
+    return subject
 
 
 def _acted_on(name: Span) -> bool:
