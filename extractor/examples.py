@@ -147,6 +147,7 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
             name = _case_name(mention, seen, topic, position, opens)
             if name is None:
                 continue
+            name = topic.unhyphenated(name)
             if BARE_ACRONYM.fullmatch(name):
                 # A bare acronym is a case only where the paper spells it out as the name of
                 # an organisation or a scheme; the example then carries that name.
@@ -280,7 +281,9 @@ def _case_name(
         return None  # the same actor's case, told on the same page
     if mention.kind == "case_study":
         return mention.name
-    if not topic.is_topic(mention.name, mention.aliases):
+    if "called" in mention.cues or not topic.is_topic(mention.name, mention.aliases):
+        # What the paper names itself ("we call the resulting VM TraceMonkey") is a case
+        # where it is named, however often it comes back.
         return mention.name
     for alternative in mention.alternatives:
         key = name_key(alternative)
@@ -444,7 +447,7 @@ def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case
 def _opens_case(mention: ExampleMention) -> bool:
     """Whether a mention inside another case's paragraph starts a case of its own."""
     return mention.subject or any(
-        cue in EXAMPLE_CUES or cue == "enumerated case" for cue in mention.cues
+        cue in EXAMPLE_CUES or cue in ("enumerated case", "event") for cue in mention.cues
     )
 
 

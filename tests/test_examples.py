@@ -277,3 +277,45 @@ def test_a_name_hyphenated_by_a_line_break_is_one_word_where_printed_whole(nlp: 
     assert [e.name for e in collect(nlp, ["Since 2004, Anglo-Saxon Trust has run a museum."])] == [
         "Anglo-Saxon Trust"
     ]
+
+
+def test_an_imperative_bullet_names_the_scheme_it_acts_on(nlp: Any) -> None:
+    bullet = "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains."
+    assert [(m.name, m.cues) for m in mentions(nlp, bullet)] == [
+        ("Northern Powerhouse Rail", ("named scheme",))
+    ]
+    # A recommendation that names no scheme is not a case.
+    assert names(nlp, "Ensure that Brent Council uses Twitter for all its services.") == []
+
+
+def test_the_place_of_an_accident_is_a_case_of_its_own(nlp: Any) -> None:
+    text = (
+        "The Banqiao Dam failure in 1975 led to at least 26,000 deaths. In comparison, no "
+        "deaths due to radiation are likely to occur from the accident at Fukushima Daiichi."
+    )
+    assert [e.name for e in collect(nlp, [text])] == ["Banqiao Dam", "Fukushima Daiichi"]
+
+
+def test_a_name_renaming_what_the_authors_worked_on_is_a_case(nlp: Any) -> None:
+    text = "We implemented these techniques for an existing JavaScript interpreter, SpiderMonkey."
+    assert names(nlp, text) == ["SpiderMonkey"]
+
+
+def test_what_the_paper_names_itself_is_a_case_where_it_is_named(nlp: Any) -> None:
+    pages = [f"TraceMonkey runs loop {n} faster than before on every benchmark." for n in range(5)]
+    pages[1] = "We built a tracing compiler for loops. We call the resulting VM TraceMonkey."
+    examples = collect(nlp, pages)
+    assert [(e.name, e.page.index) for e in examples] == [("VM TraceMonkey", 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NHS Productivity Plan shows that the public sector can plan for productivity.",
+        "OMB Circular A-110 provides that grants to nonprofits may be withheld.",
+        "The Electric Power Research Institute provided all other data for the study.",
+        "TITLE II: ONLINE COPYRIGHT INFRINGEMENT LIABILITY Title II of the DMCA adds a section.",
+    ],
+)
+def test_claims_rules_sources_and_headings_are_not_cases(nlp: Any, text: str) -> None:
+    assert names(nlp, text) == []

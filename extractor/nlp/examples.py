@@ -99,7 +99,9 @@ PLACE_THEN_ACTOR = re.compile(
 # Item markers of a list run into a sentence: "(1) ...; (2) ...".
 ENUMERATION_MARKER = re.compile(r"\((?:\d{1,2}|[a-h])\)\s")
 # Words by which a paper says it is listing its cases, looked for just before such a list.
-CASE_WORDS = re.compile(r"\b(?:cases?|case studies|case examples?|examples|illustrations?)\b", re.I)
+CASE_WORDS = re.compile(
+    r"\b(?:cases?|case studies|case examples?|examples|illustrations?|comparisons?)\b", re.I
+)
 CASE_CONTEXT_CHARS = 400
 # What may come before a sentence's first word: punctuation, a bullet, an item mark "(ii)".
 LEADING_MARKS = re.compile(r"[\W_]*(?:\(?(?:[ivxlcdm]{1,6}|[a-zA-Z]|\d{1,3})[.)]\s*)?[\W_]*")
@@ -117,6 +119,15 @@ CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
 CITED_NUMBER = re.compile(r"\s*[(\[]\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*[)\]]")
 # A surname as printed: "Salib", "McCloskey", "O'Neil", "Smith-Jones".
 SURNAME = re.compile(r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+# Verbs that state a claim or a rule when a clause follows ("X shows that ...").
+CLAIM_VERBS = _words("claim_verbs")
+# What a source gives ("X provided the data"): giving it is not doing anything.
+DATA_NOUNS = _words("data_nouns")
+GIVING_VERBS = frozenset({"contribute", "give", "provide", "share", "supply"})
+# Nouns of events that happened somewhere: "the accident at X" makes X a case.
+EVENT_NOUNS = _words("event_nouns")
+# Verbs that give a thing its name: what the paper names so is a case, even its own.
+NAMING_VERBS = frozenset({"call", "name", "dub", "christen"})
 # A caption or source line ("Figure 2: ...", "Table 1 ...").
 CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
 # Shortest sentence (in tokens) that can describe a case.
@@ -376,17 +387,26 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     text = segment.text
     cue_match = _EXAMPLE_CUE.search(text)
     finite = any(_is_finite(t) for t in segment)
-    # An imperative ("Reopen lines, building on the success of X") counts only with a cue.
-    if not finite and not (cue_match and any(t.pos_ == "VERB" for t in segment)):
+    imperative = _imperative_verb(segment)
+    # An imperative ("Reopen lines, building on the success of X") counts only with a cue,
+    # or for a named scheme it acts on ("Deliver our plan for Northern Powerhouse Rail").
+    cued_verb = cue_match is not None and any(t.pos_ == "VERB" for t in segment)
+    if not finite and not cued_verb and imperative is None:
         return []
     names = candidate_names(segment)
     if not names:
         return []
+    if not finite and not cue_match:
+        names = [n for n in names if _is_scheme(n) and _in_subtree(n, imperative)]
+        if not names:
+            return []
+        return _mentions(segment, [(names[0], ["named scheme"])], None, [], {})
     # "Officials in the Office of X at the Y Administration told us ...": one subject acts,
     # through the first name it is given.
     acting: list[Span] = []
     subjects: set[int] = set()
-    for candidate in names:
+    # "Ensure that X does Y": what an imperative asks for is not shown done.
+    for candidate in names if imperative is None else []:
         subject = _acting_subject_token(candidate)
         if subject is not None and subject.i not in subjects:
             subjects.add(subject.i)
@@ -438,11 +458,28 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
                 chosen.append((name, ["named subject"]))
     if not chosen:
         for name in names:
-            if _acted_on(name) and _actor_is_unnamed(name):
-                chosen.append((name, ["named object"]))
+            if _at_event(name):
+                chosen.append((name, ["event"]))
                 break
-    weak = _WEAK_CUE.search(text)
+    if not chosen:
+        for name in names:
+            if _acted_on(name) and _actor_is_unnamed(name):
+                chosen.append((name, ["named object", *(["called"] if _is_naming(name) else [])]))
+                break
     alternatives = [_name_text(n) for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    return _mentions(segment, chosen, actor, alternatives, item_names)
+
+
+def _mentions(
+    segment: Span,
+    chosen: list[tuple[Span, list[str]]],
+    actor: Span | None,
+    alternatives: list[str],
+    item_names: dict[int, list[str]],
+) -> list[ExampleMention]:
+    """The mentions of the names chosen in a segment, with what the segment says of them."""
+    text = segment.text
+    weak = _WEAK_CUE.search(text)
     mentions = []
     for name, cues in chosen:
         if weak:
@@ -473,6 +510,30 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             )
         )
     return mentions
+
+
+def _imperative_verb(segment: Span) -> Token | None:
+    """The verb of an imperative bullet or sentence ("Deliver our plan for X"): a base form
+    that heads the segment, is its first word, and has no subject."""
+    first = next((t for t in segment if t.is_alpha), None)
+    if first is None or first.tag_ != "VB" or first.dep_ != "ROOT":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in first.children):
+        return None
+    return first
+
+
+def _in_subtree(name: Span, head: Token | None) -> bool:
+    return head is not None and head.left_edge.i <= name.root.i <= head.right_edge.i
+
+
+def _at_event(name: Span) -> bool:
+    """Whether the name is where an event happened ("the accident at Fukushima Daiichi")."""
+    root = name.root
+    if root.dep_ != "pobj" or root.head.lower_ != "at" or root.head.i == 0:
+        return False
+    # Read on the words, not the parse, which often hangs "at X" on the verb.
+    return root.head.nbor(-1).lemma_.lower() in EVENT_NOUNS
 
 
 def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list[Span]]]:
@@ -682,6 +743,9 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
         # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
         return False
+    if sum(1 for t in span if t.is_alpha and t.is_upper and len(t) >= 4) >= 3:
+        # "ONLINE COPYRIGHT INFRINGEMENT LIABILITY Title II": a heading read into the text.
+        return False
     if len(span) == 1 and _is_common_word(span[0]):
         # "Value of the risk triggers", "the Revenue": a common noun capitalised by a
         # heading or by habit, not the name of anything.
@@ -782,6 +846,12 @@ def _is_action(verb: Token) -> bool:
     if lemma == "be":
         # "X is a Y" defines a term or an abbreviation; it does not show X doing anything.
         return False
+    if lemma in CLAIM_VERBS and any(c.dep_ == "ccomp" for c in verb.children):
+        return False  # "The Plan shows that ...", "Circular A-110 provides that ..."
+    if lemma in GIVING_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in DATA_NOUNS for c in verb.children
+    ):
+        return False  # "The Institute provided all other data": a source
     return not any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
     )
@@ -831,29 +901,52 @@ def _acting_subject_token(name: Span) -> Token | None:
     return subject
 
 
-def _acted_on(name: Span) -> bool:
-    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
+def _object_verb(name: Span) -> Token | None:
+    """The verb whose object the name is ("signed the X", "invested in X"), also where the
+    name renames that object ("for an existing interpreter, SpiderMonkey")."""
     root = name.root
+    if root.dep_ == "appos" and root.head.dep_ in ("dobj", "pobj"):
+        root = root.head
     if root.dep_ in ("dobj", "attr", "oprd"):
-        verb = root.head
-    elif (
+        return root.head
+    if (
         root.dep_ == "pobj"
         and root.head.dep_ == "prep"
         and root.head.lower_ not in TEMPORAL_PREPOSITIONS
     ):
-        verb = root.head.head
-    else:
+        return root.head.head
+    return None
+
+
+def _acted_on(name: Span) -> bool:
+    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
+    verb = _object_verb(name)
+    if verb is None:
         return False
-    if any(c.dep_ == "conj" for c in root.children):
+    if any(c.dep_ == "conj" for c in name.root.children):
         return False  # a list of names ("we selected Brazil, Denmark and France")
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
+
+
+def _is_naming(name: Span) -> bool:
+    """Whether the verb acting on the name gives it its name ("we call the VM TraceMonkey")."""
+    verb = _object_verb(name)
+    # "We call the resulting VM TraceMonkey": the parse may hang the name on a word between.
+    while (
+        verb is not None
+        and verb.lemma_.lower() not in NAMING_VERBS
+        and verb.dep_ in ("xcomp", "oprd")
+    ):
+        verb = verb.head
+    return verb is not None and verb.lemma_.lower() in NAMING_VERBS
 
 
 def _actor_is_unnamed(name: Span) -> bool:
     """Whether whoever acted on `name` goes unnamed: the authors ("we signed X") or, for a
     named scheme, a common noun ("the administration announced the X Initiative")."""
-    root = name.root
-    verb = root.head if root.dep_ != "pobj" else root.head.head
+    verb = _object_verb(name)
+    if verb is None:
+        return False
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
@@ -863,7 +956,7 @@ def _actor_is_unnamed(name: Span) -> bool:
             if subject.lower_ in AUTHOR_PRONOUNS:
                 return True
             return subject.pos_ == "NOUN" and _is_scheme(name)
-        if verb.dep_ not in ("xcomp", "acl", "advcl", "relcl", "conj") or verb.head == verb:
+        if verb.dep_ not in ("xcomp", "oprd", "acl", "advcl", "relcl", "conj") or verb.head == verb:
             return False
         verb = verb.head
     return False
