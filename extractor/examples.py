@@ -31,6 +31,7 @@ from extractor.nlp.examples import (
     ExampleMention,
     case_headings,
     find_platforms,
+    is_law,
 )
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
@@ -152,6 +153,8 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
                 # A bare acronym is a case only where the paper spells it out as the name of
                 # an organisation or a scheme; the example then carries that name.
                 long_form = acronyms.get(name)
+                if long_form is not None and mention.subject and is_law(long_form):
+                    continue  # "WIA also established ...": a law's effect, not a case
                 told = name_key(name) in seen  # a case told again under its acronym
                 if long_form is None or (name_key(long_form) in seen and not told):
                     continue

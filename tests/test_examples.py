@@ -319,3 +319,26 @@ def test_what_the_paper_names_itself_is_a_case_where_it_is_named(nlp: Any) -> No
 )
 def test_claims_rules_sources_and_headings_are_not_cases(nlp: Any, text: str) -> None:
     assert names(nlp, text) == []
+
+
+def test_a_law_acting_is_its_effect_not_a_case(nlp: Any) -> None:
+    assert names(nlp, "The Energy Policy Act of 2005 promoted a diverse energy portfolio.") == []
+    assert names(nlp, "Similarly, the Finance Act of 2005 promoted a diverse energy mix.") == []
+    assert names(nlp, "In 2006, the Education Act of 2006 became law after a long debate.") == []
+    # A law named as what a title of an act is, is still one of the act's parts.
+    text = 'Title II, the "Online Copyright Infringement Act," creates limits on liability.'
+    assert names(nlp, text) == ["Online Copyright Infringement Act"]
+
+
+def test_a_later_short_name_with_the_cases_acronym_is_the_same_case(nlp: Any) -> None:
+    first = (
+        "We selected two cases: (1) the contract between the Massachusetts "
+        "Division of Medical Assistance (DMA) and a partnership; and (2) the contract "
+        "between Kent County Council and a charity."
+    )
+    later = "Beginning in 1996, the Massachusetts DMA entered into a 5-year contract with MBHP."
+    examples = collect(nlp, [first, later])
+    assert [e.name for e in examples] == [
+        "Massachusetts Division of Medical Assistance",
+        "Kent County Council",
+    ]

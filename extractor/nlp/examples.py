@@ -124,6 +124,8 @@ CLAIM_VERBS = _words("claim_verbs")
 # What a source gives ("X provided the data"): giving it is not doing anything.
 DATA_NOUNS = _words("data_nouns")
 GIVING_VERBS = frozenset({"contribute", "give", "provide", "share", "supply"})
+# Last words of the names of laws.
+LAW_HEADS = _words("law_heads")
 # Nouns of events that happened somewhere: "the accident at X" makes X a case.
 EVENT_NOUNS = _words("event_nouns")
 # Verbs that give a thing its name: what the paper names so is a case, even its own.
@@ -430,7 +432,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     if cue_match and not chosen:
         cue = cue_match.group(0).lower()
         cue_end = segment.start_char + cue_match.end()
-        after = [n for n in names if n.end_char > cue_end]
+        after = [
+            n
+            for n in names
+            if n.end_char > cue_end and not (n.root.dep_ == "nsubj" and is_law(_name_text(n)))
+        ]
         ranked = [n for n in after if n in acting or n in schemes] or after
         if ranked:
             first = ranked[0]
@@ -486,7 +492,7 @@ def _mentions(
             cues = [*cues, weak.group(0).lower()]
         name_text = _name_text(name)
         name_start = name.start_char + max(name.text.find(name_text), 0)
-        acronym = ACRONYM.match(segment.doc.text, name.end_char)
+        acronym = ACRONYM.match(segment.doc.text, _printed_end(name, name_text))
         mentions.append(
             ExampleMention(
                 name=name_text,
@@ -510,6 +516,16 @@ def _mentions(
             )
         )
     return mentions
+
+
+def _printed_end(name: Span, name_text: str) -> int:
+    """Where the printed name ends in the text: the span may run on into "(DMA" that the
+    name's text leaves out."""
+    last = name_text.split()[-1] if name_text.split() else ""
+    for token in reversed(name):
+        if token.text == last:
+            return token.idx + len(token.text)
+    return name.end_char
 
 
 def _imperative_verb(segment: Span) -> Token | None:
@@ -846,7 +862,10 @@ def _is_action(verb: Token) -> bool:
     if lemma == "be":
         # "X is a Y" defines a term or an abbreviation; it does not show X doing anything.
         return False
-    if lemma in CLAIM_VERBS and any(c.dep_ == "ccomp" for c in verb.children):
+    if lemma in CLAIM_VERBS and any(
+        c.dep_ == "ccomp" or (c.lower_ == "that" and c.dep_ in ("dobj", "mark"))
+        for c in verb.children
+    ):
         return False  # "The Plan shows that ...", "Circular A-110 provides that ..."
     if lemma in GIVING_VERBS and any(
         c.dep_ == "dobj" and c.lemma_.lower() in DATA_NOUNS for c in verb.children
@@ -855,6 +874,12 @@ def _is_action(verb: Token) -> bool:
     return not any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
     )
+
+
+def is_law(name: str) -> bool:
+    """Whether a name is a law's ("Energy Policy Act", "Finance Bill")."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in LAW_HEADS and words[-1][:1].isupper()
 
 
 def _reports_action(verb: Token) -> bool:
@@ -893,6 +918,10 @@ def _acting_subject_token(name: Span) -> Token | None:
     ):
         subject = root.head.head
     if subject is None or not (_is_action(subject.head) or _reports_action(subject.head)):
+        return None
+    if subject is root and is_law(_name_text(name)):
+        # "The Energy Policy Act of 2005 promoted ...": what a law does is its effect, not a
+        # case; the case is whoever acts under it.
         return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
