@@ -342,3 +342,16 @@ def test_a_later_short_name_with_the_cases_acronym_is_the_same_case(nlp: Any) ->
         "Massachusetts Division of Medical Assistance",
         "Kent County Council",
     ]
+
+
+def test_a_subjects_other_names_are_what_it_acted_on(nlp: Any) -> None:
+    bought = mentions(nlp, "The Environment Agency bought Cobham Farm from Kent County Council.")
+    assert [(m.name, m.alternatives) for m in bought] == [
+        ("Environment Agency", ("Cobham Farm", "Kent County Council"))
+    ]
+    elsewhere = mentions(
+        nlp,
+        "We will build on the policies set out in the Edinburgh Reforms so that the "
+        "Environment Agency continues to protect the coast.",
+    )
+    assert all("Edinburgh Reforms" not in m.alternatives for m in elsewhere)

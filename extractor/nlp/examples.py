@@ -472,7 +472,13 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             if _acted_on(name) and _actor_is_unnamed(name):
                 chosen.append((name, ["named object", *(["called"] if _is_naming(name) else [])]))
                 break
-    alternatives = [_name_text(n) for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    # What the sentence is about besides its subject: what the subject acted on ("the
+    # Department launched the X programme"), else what anyone acted on or a named scheme.
+    if actor is not None:
+        others = [n for n in [*schemes, *names] if n != actor and _done_by(n, actor)]
+    else:
+        others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    alternatives = [_name_text(n) for n in others]
     return _mentions(segment, chosen, actor, alternatives, item_names)
 
 
