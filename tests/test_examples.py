@@ -296,6 +296,24 @@ def test_the_place_of_an_accident_is_a_case_of_its_own(nlp: Any) -> None:
     assert [e.name for e in collect(nlp, [text])] == ["Banqiao Dam", "Fukushima Daiichi"]
 
 
+def test_a_place_after_a_time_word_names_what_happened_there(nlp: Any) -> None:
+    text = (
+        "Radiation exposure following Chernobyl caused 54 deaths, while no deaths are "
+        "likely to occur from the accident at Fukushima Daiichi."
+    )
+    assert [(m.name, m.cues) for m in mentions(nlp, text)] == [
+        ("Chernobyl", ("event",)),
+        ("Fukushima Daiichi", ("event",)),
+    ]
+    # A date after a time word is no place.
+    assert names(nlp, "Since 2010, residents have reported potholes online.") == []
+
+
+def test_federal_register_citations_are_not_running_text(nlp: Any) -> None:
+    text = "AD 2018-23-51, Amendment 39-19512 (83 FR 62697, December 6, 2018), was published."
+    assert names(nlp, text) == []
+
+
 def test_a_name_renaming_what_the_authors_worked_on_is_a_case(nlp: Any) -> None:
     text = "We implemented these techniques for an existing JavaScript interpreter, SpiderMonkey."
     assert names(nlp, text) == ["SpiderMonkey"]

@@ -108,7 +108,7 @@ LEADING_MARKS = re.compile(r"[\W_]*(?:\(?(?:[ivxlcdm]{1,6}|[a-zA-Z]|\d{1,3})[.)]
 # A sentence shaped like a reference or a footnote source line, not running text.
 CITATION_SHAPE = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
-    r"|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
+    r"|\b\d+ FR \d|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
     re.IGNORECASE,
 )
 # A footnote line: a note number glued to or just before its text, at the start of a line.
@@ -463,10 +463,7 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             else:
                 chosen.append((name, ["named subject"]))
     if not chosen:
-        for name in names:
-            if _at_event(name):
-                chosen.append((name, ["event"]))
-                break
+        chosen = [(name, ["event"]) for name in names if _at_event(name)]
     if not chosen:
         for name in names:
             if _acted_on(name) and _actor_is_unnamed(name):
@@ -552,7 +549,11 @@ def _in_subtree(name: Span, head: Token | None) -> bool:
 def _at_event(name: Span) -> bool:
     """Whether the name is where an event happened ("the accident at Fukushima Daiichi")."""
     root = name.root
-    if root.dep_ != "pobj" or root.head.lower_ != "at" or root.head.i == 0:
+    if root.dep_ != "pobj" or root.head.i == 0:
+        return False
+    if root.head.lower_ in TEMPORAL_PREPOSITIONS and root.ent_type_ in PLACE_LABELS:
+        return True  # "exposure following Chernobyl": a place that names what happened there
+    if root.head.lower_ != "at":
         return False
     # Read on the words, not the parse, which often hangs "at X" on the verb.
     return root.head.nbor(-1).lemma_.lower() in EVENT_NOUNS
