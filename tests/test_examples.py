@@ -279,15 +279,6 @@ def test_a_name_hyphenated_by_a_line_break_is_one_word_where_printed_whole(nlp: 
     ]
 
 
-def test_an_imperative_bullet_names_the_scheme_it_acts_on(nlp: Any) -> None:
-    bullet = "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains."
-    assert [(m.name, m.cues) for m in mentions(nlp, bullet)] == [
-        ("Northern Powerhouse Rail", ("named scheme",))
-    ]
-    # A recommendation that names no scheme is not a case.
-    assert names(nlp, "Ensure that Brent Council uses Twitter for all its services.") == []
-
-
 def test_the_place_of_an_accident_is_a_case_of_its_own(nlp: Any) -> None:
     text = (
         "The Banqiao Dam failure in 1975 led to at least 26,000 deaths. In comparison, no "
@@ -373,3 +364,36 @@ def test_a_subjects_other_names_are_what_it_acted_on(nlp: Any) -> None:
         "Environment Agency continues to protect the coast.",
     )
     assert all("Edinburgh Reforms" not in m.alternatives for m in elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An imperative bullet names the scheme it acts on...
+        (
+            "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains.",
+            [("Northern Powerhouse Rail", ("named scheme",))],
+        ),
+        # ...but what an imperative asks for is not shown done.
+        ("Ensure that Brent Council uses Twitter for all its services.", []),
+        # At an organisation, what happened there makes it a case; a promise does not.
+        (
+            "At the Department of Veterans Affairs (VA), managers are involved in reviews.",
+            [("Department of Veterans Affairs", ("at <organisation>",))],
+        ),
+        ("At Brent Council, officers will review the data next year.", []),
+    ],
+)
+def test_imperatives_and_organisations_hosting_a_clause(
+    nlp: Any, text: str, expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert [(m.name, m.cues) for m in mentions(nlp, text)] == expected
+
+
+def test_a_note_number_after_a_sentence_does_not_make_the_next_one_a_footnote(nlp: Any) -> None:
+    text = (
+        "Tutorials were developed in response to requests from states. 10 Officials in the "
+        "Veterans Health Administration stated that the facilities adopted a new process."
+    )
+    assert names(nlp, text) == ["Veterans Health Administration"]
+    assert names(nlp, "10 Officials in the Veterans Health Administration adopted a process.") == []

@@ -113,6 +113,8 @@ CITATION_SHAPE = re.compile(
 )
 # A footnote line: a note number glued to or just before its text, at the start of a line.
 FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"'][a-z]")
+# The end of a sentence on the same line, just before a note number.
+NOTE_REFERENCE_BEFORE = re.compile(r"[.!?][\"')\]\u201d]? +$")
 # A contents line: a heading, its page number, the next heading ("Background 5 Agencies ...").
 CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
 # A numeric reference right after a name: "Salib (17)", "Smith [4, 5]".
@@ -449,6 +451,10 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             chosen.append((first, ["enumerated case"]))
             item_names[first.start] = [_name_text(n) for n in others]
     if not chosen:
+        host = next((n for n in names if _hosts_the_clause(n, segment)), None)
+        if host is not None:
+            chosen.append((host, ["at <organisation>"]))
+    if not chosen:
         for name in acting:
             if any(_listed_with(name, other) for other, _ in chosen):
                 continue
@@ -531,6 +537,23 @@ def _printed_end(name: Span, name_text: str) -> int:
     return name.end_char
 
 
+def _hosts_the_clause(name: Span, segment: Span) -> bool:
+    """Whether the segment opens with "At <organisation>," and goes on to say what happened
+    there ("At the Department of Veterans Affairs (VA), managers review ...")."""
+    root = name.root
+    preposition = root.head
+    if root.dep_ != "pobj" or preposition.lower_ not in ("at", "within") or root.ent_type_ != "ORG":
+        return False
+    first = next((t for t in segment if t.is_alpha), None)
+    if first is None or first.i != preposition.i:
+        return False
+    verb = preposition.head
+    auxiliaries = [c for c in verb.children if c.dep_.startswith("aux")]
+    if any(c.lower_ in MODAL_AUXILIARIES for c in auxiliaries):
+        return False
+    return _is_finite(verb) or any(_is_finite(c) for c in auxiliaries)
+
+
 def _imperative_verb(segment: Span) -> Token | None:
     """The verb of an imperative bullet or sentence ("Deliver our plan for X"): a base form
     that heads the segment, is its first word, and has no subject."""
@@ -601,8 +624,15 @@ def _listed_with(name: Span, other: Span) -> bool:
 
 
 def _is_footnote(segment: Span) -> bool:
-    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft")."""
-    return bool(FOOTNOTE_LINE.match(segment.text))
+    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft").
+
+    A number right after a finished sentence on the same line is that sentence's note
+    reference ("... from states. 10 Officials in ..."), and what follows is running text.
+    """
+    if not FOOTNOTE_LINE.match(segment.text):
+        return False
+    before = segment.doc.text[max(0, segment.start_char - 4) : segment.start_char]
+    return not NOTE_REFERENCE_BEFORE.search(before)
 
 
 def candidate_names(segment: Span) -> list[Span]:
