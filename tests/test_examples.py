@@ -339,6 +339,20 @@ def test_a_law_acting_is_its_effect_not_a_case(nlp: Any) -> None:
     assert names(nlp, text) == ["Online Copyright Infringement Act"]
 
 
+def test_words_a_name_joins_inside_itself_do_not_make_it_a_list(nlp: Any) -> None:
+    text = (
+        'Title I, the "WIPO Copyright and Performances and Phonograms Treaties Implementation '
+        'Act of 1998," implements the WIPO treaties.'
+    )
+    assert names(nlp, text) == [
+        "WIPO Copyright and Performances and Phonograms Treaties Implementation Act"
+    ]
+    listed = "By 2003, Kent, Devon, and Brent had joined the Safer Roads campaign."
+    assert "Kent" not in names(nlp, listed)
+    # Two acronyms joined by "and" are two names, not one.
+    assert "DMA and MBHP" not in names(nlp, "In 2001, DMA and MBHP renewed their contract.")
+
+
 def test_a_later_short_name_with_the_cases_acronym_is_the_same_case(nlp: Any) -> None:
     first = (
         "We selected two cases: (1) the contract between the Massachusetts "

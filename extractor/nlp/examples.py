@@ -703,6 +703,8 @@ def _joins_two_entities(token: Token) -> bool:
     before, after = token.nbor(-1), token.nbor(1)
     if after.lower_ == "the":
         return True  # "Oregon Option and the National Performance Review": a new name
+    if all(t.is_upper and t.is_alpha and len(t) > 1 for t in (before, after)):
+        return True  # "DMA and MBHP": two acronyms, two names
     return bool(before.ent_type_) and after.ent_iob_ == "B"
 
 
@@ -932,6 +934,16 @@ def _reports_action(verb: Token) -> bool:
     return any(c.dep_ == "ccomp" and _is_action(c) for c in verb.children)
 
 
+def _in_a_list(name: Span, joined_after: bool = True) -> bool:
+    """Whether the name is one item of a list of names ("Brazil, Denmark and France"); the
+    words a name joins inside itself ("WIPO Copyright and Performances ... Act") are not one.
+    With `joined_after` False, only a name followed by other items counts."""
+    root = name.root
+    outside = [c for c in root.children if c.dep_ == "conj" and not name.start <= c.i < name.end]
+    joined = joined_after and root.dep_ == "conj" and not name.start <= root.head.i < name.end
+    return joined or bool(outside)
+
+
 def _acting_subject(name: Span) -> bool:
     """Whether the name is the subject of a verb that reports something done or offered."""
     return _acting_subject_token(name) is not None
@@ -962,7 +974,7 @@ def _acting_subject_token(name: Span) -> Token | None:
         return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
-    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+    if _in_a_list(name):
         return None
     return subject
 
@@ -989,7 +1001,7 @@ def _acted_on(name: Span) -> bool:
     verb = _object_verb(name)
     if verb is None:
         return False
-    if any(c.dep_ == "conj" for c in name.root.children):
+    if _in_a_list(name, joined_after=False):
         return False  # a list of names ("we selected Brazil, Denmark and France")
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
 
