@@ -76,7 +76,9 @@ def test_the_page_is_self_contained(gao: Extraction) -> None:
     tags = tags_of(page)
     assert not [t for t, attrs in tags if t in ("link", "iframe", "img", "object", "embed")]
     assert not [attrs for t, attrs in tags if t == "script" and "src" in attrs]
-    assert "http://" not in page and "https://" not in page
+    # the page texts may mention web addresses (escaped text); nothing points at one
+    links = [v for _, attrs in tags for v in attrs.values() if v and "://" in v]
+    assert not links
     (csp,) = [
         attrs["content"]
         for t, attrs in tags

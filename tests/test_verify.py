@@ -54,7 +54,11 @@ def test_an_untouched_extraction_verifies(gao: Extraction, tmp_path: Path) -> No
     path = write_extraction(gao, tmp_path / "gao.json", GAO)
     result = run("verify", path)
     assert result.exit_code == 0, result.output
-    n = sum(1 for _ in gao.items())
+    # every item's quote, and the quotes of the document metadata's evidence
+    n = sum(1 for _ in gao.items()) + sum(
+        1 for e in gao.document.evidence if e.page is not None and e.quote is not None
+    )
+    assert gao.document.evidence
     assert result.stdout == f"{path}: {GAO}: {n} quotes and 52 pages checked: all hold\n"
 
 
