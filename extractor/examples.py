@@ -31,6 +31,7 @@ from extractor.nlp.examples import (
     ExampleMention,
     case_headings,
     find_platforms,
+    is_law,
 )
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
@@ -51,6 +52,10 @@ MAX_FOLLOWING_SENTENCES = 8
 MAX_SUMMARY_CHARS = 700
 # How far into the next page a case-study box may run when nothing there ends it.
 MAX_BOX_CARRY_CHARS = 2500
+# A paragraph's last line is shorter than this share of a full line of its page.
+PARAGRAPH_END_SHARE = 0.85
+# A line without end punctuation this short, before a sentence, is a heading.
+MAX_HEADING_LINE_CHARS = 60
 # Characters that end a sentence (a page that ends on one ends its paragraph too).
 SENTENCE_END = re.compile(r"[.!?:;][\"')\]]*\s*$")
 
@@ -138,14 +143,20 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
         for span, mention in page_found:
             if _inside(cases, position, span.start_char):
                 continue
-            name = _case_name(mention, seen, topic, position)
+            mention = replace(mention, name=topic.unhyphenated(mention.name))
+            opens = opens_paragraph(page_docs[position].page.text, span.start_char)
+            name = _case_name(mention, seen, topic, position, opens)
             if name is None:
                 continue
+            name = topic.unhyphenated(name)
             if BARE_ACRONYM.fullmatch(name):
                 # A bare acronym is a case only where the paper spells it out as the name of
                 # an organisation or a scheme; the example then carries that name.
                 long_form = acronyms.get(name)
-                if long_form is None or name_key(long_form) in seen:
+                if long_form is not None and mention.subject and is_law(long_form):
+                    continue  # "WIA also established ...": a law's effect, not a case
+                told = name_key(name) in seen  # a case told again under its acronym
+                if long_form is None or (name_key(long_form) in seen and not told):
                     continue
                 mention = replace(mention, aliases=(*mention.aliases, name))
                 name = f"{long_form} ({name})"
@@ -199,6 +210,24 @@ def defined_acronyms(texts: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def opens_paragraph(text: str, start: int) -> bool:
+    """Whether the sentence at `start` opens a paragraph: it starts a line, and the line
+    before is a heading or the short last line of a finished paragraph."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    lines = text[:line_start].rstrip("\n").split("\n")
+    previous = lines[-1].strip() if lines else ""
+    if not previous:
+        # The top of a page: a paragraph opens there unless a sentence runs on into it.
+        return text[start : start + 1].isupper()
+    if not SENTENCE_END.search(previous):
+        return len(previous) <= MAX_HEADING_LINE_CHARS and previous[:1].isupper()
+    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
+    full = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    return len(previous) < PARAGRAPH_END_SHARE * full
+
+
 def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
     """Other names of the case: its acronym, and the actor whose scheme it is (a sentence
     about "NHTSA" goes on with the case of "the Click It or Ticket campaign NHTSA piloted")."""
@@ -228,7 +257,11 @@ def _shortened(key: str, seen: dict[str, _Case]) -> bool:
 
 
 def _case_name(
-    mention: ExampleMention, seen: dict[str, _Case], topic: _TopicNames, position: int
+    mention: ExampleMention,
+    seen: dict[str, _Case],
+    topic: _TopicNames,
+    position: int,
+    opens: bool = False,
 ) -> str | None:
     """The name of the new case a mention introduces, or None when it introduces none.
 
@@ -240,7 +273,7 @@ def _case_name(
     known = [seen[k] for k in keys if k in seen]
     if known and not (
         mention.subject
-        and any(c in EXAMPLE_CUES for c in mention.cues)
+        and (opens or any(c in EXAMPLE_CUES for c in mention.cues))
         and all(position - case.start_page >= RETOLD_AFTER_PAGES for case in known)
     ):
         return None
@@ -251,7 +284,9 @@ def _case_name(
         return None  # the same actor's case, told on the same page
     if mention.kind == "case_study":
         return mention.name
-    if not topic.is_topic(mention.name, mention.aliases):
+    if "called" in mention.cues or not topic.is_topic(mention.name, mention.aliases):
+        # What the paper names itself ("we call the resulting VM TraceMonkey") is a case
+        # where it is named, however often it comes back.
         return mention.name
     for alternative in mention.alternatives:
         key = name_key(alternative)
@@ -260,12 +295,27 @@ def _case_name(
     return None
 
 
+# A CamelCase word with a hyphen inside it ("Sun-Spider", "Trace-Monkey").
+BROKEN_CAMEL_WORD = re.compile(r"\b([A-Z][a-z]+)-([A-Z][a-z]+)\b")
+
+
 class _TopicNames:
     """Decides which names the paper is about, by the share of pages that name them."""
 
     def __init__(self, pages: Sequence[PageText]) -> None:
         self.texts = [page.text for page in pages if page.text.strip()]
         self.cache: dict[str, bool] = {}
+
+    def unhyphenated(self, name: str) -> str:
+        """The name with a CamelCase word that a line break hyphenated ("Sun-Spider") made
+        whole again, where the paper prints it whole elsewhere ("SunSpider")."""
+
+        def join(match: re.Match[str]) -> str:
+            whole = match.group(1) + match.group(2)
+            pattern = re.compile(rf"(?<![\w-]){re.escape(whole)}(?![\w-])")
+            return whole if any(pattern.search(t) for t in self.texts) else match.group(0)
+
+        return BROKEN_CAMEL_WORD.sub(join, name)
 
     def pages_naming(self, name: str) -> int:
         # A hyphen a line break left inside a name ("Trace-Monkey") does not make it another.
@@ -400,7 +450,7 @@ def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case
 def _opens_case(mention: ExampleMention) -> bool:
     """Whether a mention inside another case's paragraph starts a case of its own."""
     return mention.subject or any(
-        cue in EXAMPLE_CUES or cue == "enumerated case" for cue in mention.cues
+        cue in EXAMPLE_CUES or cue in ("enumerated case", "event") for cue in mention.cues
     )
 
 

@@ -224,3 +224,190 @@ def test_case_study_box_runs_to_the_next_heading(nlp: Any) -> None:
     ]
     assert "blog" not in examples[0].summary
     assert examples[1].platforms == ("blog",)
+
+
+def test_a_common_noun_capitalised_by_a_heading_is_not_a_name(nlp: Any) -> None:
+    assert names(nlp, "3.2.7 Value of the risk triggers was shown by the survey in 2015.") == []
+    assert "Brent Council" in names(nlp, "Brent Council tweeted gritting updates in 2010.")
+
+
+def test_an_author_cited_by_number_is_not_a_case(nlp: Any) -> None:
+    text = "Salib (17) designed a type inference algorithm for Python in 2004."
+    assert names(nlp, text) == []
+    assert names(nlp, "Rigo's Psyco (16) traced every loop of the program.") == ["Rigo's Psyco"]
+
+
+def test_officials_reporting_what_their_organisation_did_make_it_a_case(nlp: Any) -> None:
+    reported = (
+        "Officials in the Office of Participant Assistance (OPA) at the Employee Benefits "
+        "Security Administration told us that they changed a process to improve results."
+    )
+    # One subject, so one case, named by the first organisation it is given.
+    assert names(nlp, reported) == ["Office of Participant Assistance"]
+    # A saying that reports no action shows nothing done.
+    assert (
+        names(nlp, "Officials in the Office of Participant Assistance told us that data matter.")
+        == []
+    )
+
+
+def test_a_known_organisation_opening_a_paragraph_pages_later_is_a_new_case(nlp: Any) -> None:
+    first = "The Small Business Administration (SBA) used performance data to move resources."
+    filler = "Agencies can use performance information in many ways to manage programs."
+    later = (
+        "Managers said that leadership matters a great deal to them.\n"
+        "SBA conducts monthly meetings with each office to review its performance."
+    )
+    examples = collect(nlp, [first, filler, filler, filler, later])
+    assert [(e.name, e.page.index) for e in examples] == [
+        ("Small Business Administration", 1),
+        ("Small Business Administration (SBA)", 5),
+    ]
+    # Within the same paragraph, or soon after, it is the same case.
+    assert [e.page.index for e in collect(nlp, [first, filler, later])] == [1]
+
+
+def test_a_name_hyphenated_by_a_line_break_is_one_word_where_printed_whole(nlp: Any) -> None:
+    text = (
+        "We evaluated our tracing implementation using Sun-Spider, the benchmark suite. "
+        "SunSpider consists of 26 short programs."
+    )
+    assert [e.name for e in collect(nlp, [text])] == ["SunSpider"]
+    # Printed nowhere without its hyphen, a name keeps it.
+    assert [e.name for e in collect(nlp, ["Since 2004, Anglo-Saxon Trust has run a museum."])] == [
+        "Anglo-Saxon Trust"
+    ]
+
+
+def test_the_place_of_an_accident_is_a_case_of_its_own(nlp: Any) -> None:
+    text = (
+        "The Banqiao Dam failure in 1975 led to at least 26,000 deaths. In comparison, no "
+        "deaths due to radiation are likely to occur from the accident at Fukushima Daiichi."
+    )
+    assert [e.name for e in collect(nlp, [text])] == ["Banqiao Dam", "Fukushima Daiichi"]
+
+
+def test_a_place_after_a_time_word_names_what_happened_there(nlp: Any) -> None:
+    text = (
+        "Radiation exposure following Chernobyl caused 54 deaths, while no deaths are "
+        "likely to occur from the accident at Fukushima Daiichi."
+    )
+    assert [(m.name, m.cues) for m in mentions(nlp, text)] == [
+        ("Chernobyl", ("event",)),
+        ("Fukushima Daiichi", ("event",)),
+    ]
+    # A date after a time word is no place.
+    assert names(nlp, "Since 2010, residents have reported potholes online.") == []
+
+
+def test_federal_register_citations_are_not_running_text(nlp: Any) -> None:
+    text = "AD 2018-23-51, Amendment 39-19512 (83 FR 62697, December 6, 2018), was published."
+    assert names(nlp, text) == []
+
+
+def test_a_name_renaming_what_the_authors_worked_on_is_a_case(nlp: Any) -> None:
+    text = "We implemented these techniques for an existing JavaScript interpreter, SpiderMonkey."
+    assert names(nlp, text) == ["SpiderMonkey"]
+
+
+def test_what_the_paper_names_itself_is_a_case_where_it_is_named(nlp: Any) -> None:
+    pages = [f"TraceMonkey runs loop {n} faster than before on every benchmark." for n in range(5)]
+    pages[1] = "We built a tracing compiler for loops. We call the resulting VM TraceMonkey."
+    examples = collect(nlp, pages)
+    assert [(e.name, e.page.index) for e in examples] == [("VM TraceMonkey", 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NHS Productivity Plan shows that the public sector can plan for productivity.",
+        "OMB Circular A-110 provides that grants to nonprofits may be withheld.",
+        "The Electric Power Research Institute provided all other data for the study.",
+        "TITLE II: ONLINE COPYRIGHT INFRINGEMENT LIABILITY Title II of the DMCA adds a section.",
+    ],
+)
+def test_claims_rules_sources_and_headings_are_not_cases(nlp: Any, text: str) -> None:
+    assert names(nlp, text) == []
+
+
+def test_a_law_acting_is_its_effect_not_a_case(nlp: Any) -> None:
+    assert names(nlp, "The Energy Policy Act of 2005 promoted a diverse energy portfolio.") == []
+    assert names(nlp, "Similarly, the Finance Act of 2005 promoted a diverse energy mix.") == []
+    assert names(nlp, "In 2006, the Education Act of 2006 became law after a long debate.") == []
+    # A law named as what a title of an act is, is still one of the act's parts.
+    text = 'Title II, the "Online Copyright Infringement Act," creates limits on liability.'
+    assert names(nlp, text) == ["Online Copyright Infringement Act"]
+
+
+def test_words_a_name_joins_inside_itself_do_not_make_it_a_list(nlp: Any) -> None:
+    text = (
+        'Title I, the "WIPO Copyright and Performances and Phonograms Treaties Implementation '
+        'Act of 1998," implements the WIPO treaties.'
+    )
+    assert names(nlp, text) == [
+        "WIPO Copyright and Performances and Phonograms Treaties Implementation Act"
+    ]
+    listed = "By 2003, Kent, Devon, and Brent had joined the Safer Roads campaign."
+    assert "Kent" not in names(nlp, listed)
+    # Two acronyms joined by "and" are two names, not one.
+    assert "DMA and MBHP" not in names(nlp, "In 2001, DMA and MBHP renewed their contract.")
+
+
+def test_a_later_short_name_with_the_cases_acronym_is_the_same_case(nlp: Any) -> None:
+    first = (
+        "We selected two cases: (1) the contract between the Massachusetts "
+        "Division of Medical Assistance (DMA) and a partnership; and (2) the contract "
+        "between Kent County Council and a charity."
+    )
+    later = "Beginning in 1996, the Massachusetts DMA entered into a 5-year contract with MBHP."
+    examples = collect(nlp, [first, later])
+    assert [e.name for e in examples] == [
+        "Massachusetts Division of Medical Assistance",
+        "Kent County Council",
+    ]
+
+
+def test_a_subjects_other_names_are_what_it_acted_on(nlp: Any) -> None:
+    bought = mentions(nlp, "The Environment Agency bought Cobham Farm from Kent County Council.")
+    assert [(m.name, m.alternatives) for m in bought] == [
+        ("Environment Agency", ("Cobham Farm", "Kent County Council"))
+    ]
+    elsewhere = mentions(
+        nlp,
+        "We will build on the policies set out in the Edinburgh Reforms so that the "
+        "Environment Agency continues to protect the coast.",
+    )
+    assert all("Edinburgh Reforms" not in m.alternatives for m in elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An imperative bullet names the scheme it acts on...
+        (
+            "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains.",
+            [("Northern Powerhouse Rail", ("named scheme",))],
+        ),
+        # ...but what an imperative asks for is not shown done.
+        ("Ensure that Brent Council uses Twitter for all its services.", []),
+        # At an organisation, what happened there makes it a case; a promise does not.
+        (
+            "At the Department of Veterans Affairs (VA), managers are involved in reviews.",
+            [("Department of Veterans Affairs", ("at <organisation>",))],
+        ),
+        ("At Brent Council, officers will review the data next year.", []),
+    ],
+)
+def test_imperatives_and_organisations_hosting_a_clause(
+    nlp: Any, text: str, expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert [(m.name, m.cues) for m in mentions(nlp, text)] == expected
+
+
+def test_a_note_number_after_a_sentence_does_not_make_the_next_one_a_footnote(nlp: Any) -> None:
+    text = (
+        "Tutorials were developed in response to requests from states. 10 Officials in the "
+        "Veterans Health Administration stated that the facilities adopted a new process."
+    )
+    assert names(nlp, text) == ["Veterans Health Administration"]
+    assert names(nlp, "10 Officials in the Veterans Health Administration adopted a process.") == []

@@ -77,6 +77,7 @@ def _words(key: str) -> frozenset[str]:
 EXAMPLE_CUES: tuple[str, ...] = tuple(_WORDS["example_cues"]["words"])
 WEAK_CUES: tuple[str, ...] = tuple(_WORDS["weak_cues"]["words"])
 NON_ACTION_VERBS = _words("non_action_verbs")
+REPORTING_VERBS = _words("reporting_verbs")
 MODAL_AUXILIARIES = _words("modal_auxiliaries")
 AUTHOR_PRONOUNS = _words("author_pronouns")
 ROLE_NOUNS = _words("role_nouns")
@@ -98,20 +99,39 @@ PLACE_THEN_ACTOR = re.compile(
 # Item markers of a list run into a sentence: "(1) ...; (2) ...".
 ENUMERATION_MARKER = re.compile(r"\((?:\d{1,2}|[a-h])\)\s")
 # Words by which a paper says it is listing its cases, looked for just before such a list.
-CASE_WORDS = re.compile(r"\b(?:cases?|case studies|case examples?|examples|illustrations?)\b", re.I)
+CASE_WORDS = re.compile(
+    r"\b(?:cases?|case studies|case examples?|examples|illustrations?|comparisons?)\b", re.I
+)
 CASE_CONTEXT_CHARS = 400
 # What may come before a sentence's first word: punctuation, a bullet, an item mark "(ii)".
 LEADING_MARKS = re.compile(r"[\W_]*(?:\(?(?:[ivxlcdm]{1,6}|[a-zA-Z]|\d{1,3})[.)]\s*)?[\W_]*")
 # A sentence shaped like a reference or a footnote source line, not running text.
 CITATION_SHAPE = re.compile(
     r"\bet al\b|\bpp?\.\s*\d|\bvol\.\s*\d|\bibid\b|https?://|www\.|\bISBN\b|\bPub\. ?L\."
-    r"|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
+    r"|\b\d+ FR \d|\([^()]*:\s*[^()]*\b(?:1[89]|20)\d\d\)",
     re.IGNORECASE,
 )
 # A footnote line: a note number glued to or just before its text, at the start of a line.
 FOOTNOTE_LINE = re.compile(r"\d{1,3} ?[A-Z\"'][a-z]")
+# The end of a sentence on the same line, just before a note number.
+NOTE_REFERENCE_BEFORE = re.compile(r"[.!?][\"')\]\u201d]? +$")
 # A contents line: a heading, its page number, the next heading ("Background 5 Agencies ...").
 CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
+# A numeric reference right after a name: "Salib (17)", "Smith [4, 5]".
+CITED_NUMBER = re.compile(r"\s*[(\[]\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*[)\]]")
+# A surname as printed: "Salib", "McCloskey", "O'Neil", "Smith-Jones".
+SURNAME = re.compile(r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+# Verbs that state a claim or a rule when a clause follows ("X shows that ...").
+CLAIM_VERBS = _words("claim_verbs")
+# What a source gives ("X provided the data"): giving it is not doing anything.
+DATA_NOUNS = _words("data_nouns")
+GIVING_VERBS = frozenset({"contribute", "give", "provide", "share", "supply"})
+# Last words of the names of laws.
+LAW_HEADS = _words("law_heads")
+# Nouns of events that happened somewhere: "the accident at X" makes X a case.
+EVENT_NOUNS = _words("event_nouns")
+# Verbs that give a thing its name: what the paper names so is a case, even its own.
+NAMING_VERBS = frozenset({"call", "name", "dub", "christen"})
 # A caption or source line ("Figure 2: ...", "Table 1 ...").
 CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
 # Shortest sentence (in tokens) that can describe a case.
@@ -371,13 +391,30 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     text = segment.text
     cue_match = _EXAMPLE_CUE.search(text)
     finite = any(_is_finite(t) for t in segment)
-    # An imperative ("Reopen lines, building on the success of X") counts only with a cue.
-    if not finite and not (cue_match and any(t.pos_ == "VERB" for t in segment)):
+    imperative = _imperative_verb(segment)
+    # An imperative ("Reopen lines, building on the success of X") counts only with a cue,
+    # or for a named scheme it acts on ("Deliver our plan for Northern Powerhouse Rail").
+    cued_verb = cue_match is not None and any(t.pos_ == "VERB" for t in segment)
+    if not finite and not cued_verb and imperative is None:
         return []
     names = candidate_names(segment)
     if not names:
         return []
-    acting = [n for n in names if _acting_subject(n)]
+    if not finite and not cue_match:
+        names = [n for n in names if _is_scheme(n) and _in_subtree(n, imperative)]
+        if not names:
+            return []
+        return _mentions(segment, [(names[0], ["named scheme"])], None, [], {})
+    # "Officials in the Office of X at the Y Administration told us ...": one subject acts,
+    # through the first name it is given.
+    acting: list[Span] = []
+    subjects: set[int] = set()
+    # "Ensure that X does Y": what an imperative asks for is not shown done.
+    for candidate in names if imperative is None else []:
+        subject = _acting_subject_token(candidate)
+        if subject is not None and subject.i not in subjects:
+            subjects.add(subject.i)
+            acting.append(candidate)
     schemes = [n for n in names if _is_scheme(n)]
     actor = acting[0] if acting else None
     chosen: list[tuple[Span, list[str]]] = []
@@ -397,7 +434,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     if cue_match and not chosen:
         cue = cue_match.group(0).lower()
         cue_end = segment.start_char + cue_match.end()
-        after = [n for n in names if n.end_char > cue_end]
+        after = [
+            n
+            for n in names
+            if n.end_char > cue_end and not (n.root.dep_ == "nsubj" and is_law(_name_text(n)))
+        ]
         ranked = [n for n in after if n in acting or n in schemes] or after
         if ranked:
             first = ranked[0]
@@ -409,6 +450,10 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         for first, others in _enumerated_cases(segment, names):
             chosen.append((first, ["enumerated case"]))
             item_names[first.start] = [_name_text(n) for n in others]
+    if not chosen:
+        host = next((n for n in names if _hosts_the_clause(n, segment)), None)
+        if host is not None:
+            chosen.append((host, ["at <organisation>"]))
     if not chosen:
         for name in acting:
             if any(_listed_with(name, other) for other, _ in chosen):
@@ -424,19 +469,39 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             else:
                 chosen.append((name, ["named subject"]))
     if not chosen:
+        chosen = [(name, ["event"]) for name in names if _at_event(name)]
+    if not chosen:
         for name in names:
             if _acted_on(name) and _actor_is_unnamed(name):
-                chosen.append((name, ["named object"]))
+                chosen.append((name, ["named object", *(["called"] if _is_naming(name) else [])]))
                 break
+    # What the sentence is about besides its subject: what the subject acted on ("the
+    # Department launched the X programme"), else what anyone acted on or a named scheme.
+    if actor is not None:
+        others = [n for n in [*schemes, *names] if n != actor and _done_by(n, actor)]
+    else:
+        others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
+    alternatives = [_name_text(n) for n in others]
+    return _mentions(segment, chosen, actor, alternatives, item_names)
+
+
+def _mentions(
+    segment: Span,
+    chosen: list[tuple[Span, list[str]]],
+    actor: Span | None,
+    alternatives: list[str],
+    item_names: dict[int, list[str]],
+) -> list[ExampleMention]:
+    """The mentions of the names chosen in a segment, with what the segment says of them."""
+    text = segment.text
     weak = _WEAK_CUE.search(text)
-    alternatives = [_name_text(n) for n in [*schemes, *names] if _acted_on(n) or n in schemes]
     mentions = []
     for name, cues in chosen:
         if weak:
             cues = [*cues, weak.group(0).lower()]
         name_text = _name_text(name)
         name_start = name.start_char + max(name.text.find(name_text), 0)
-        acronym = ACRONYM.match(segment.doc.text, name.end_char)
+        acronym = ACRONYM.match(segment.doc.text, _printed_end(name, name_text))
         mentions.append(
             ExampleMention(
                 name=name_text,
@@ -460,6 +525,61 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             )
         )
     return mentions
+
+
+def _printed_end(name: Span, name_text: str) -> int:
+    """Where the printed name ends in the text: the span may run on into "(DMA" that the
+    name's text leaves out."""
+    last = name_text.split()[-1] if name_text.split() else ""
+    for token in reversed(name):
+        if token.text == last:
+            return token.idx + len(token.text)
+    return name.end_char
+
+
+def _hosts_the_clause(name: Span, segment: Span) -> bool:
+    """Whether the segment opens with "At <organisation>," and goes on to say what happened
+    there ("At the Department of Veterans Affairs (VA), managers review ...")."""
+    root = name.root
+    preposition = root.head
+    if root.dep_ != "pobj" or preposition.lower_ not in ("at", "within") or root.ent_type_ != "ORG":
+        return False
+    first = next((t for t in segment if t.is_alpha), None)
+    if first is None or first.i != preposition.i:
+        return False
+    verb = preposition.head
+    auxiliaries = [c for c in verb.children if c.dep_.startswith("aux")]
+    if any(c.lower_ in MODAL_AUXILIARIES for c in auxiliaries):
+        return False
+    return _is_finite(verb) or any(_is_finite(c) for c in auxiliaries)
+
+
+def _imperative_verb(segment: Span) -> Token | None:
+    """The verb of an imperative bullet or sentence ("Deliver our plan for X"): a base form
+    that heads the segment, is its first word, and has no subject."""
+    first = next((t for t in segment if t.is_alpha), None)
+    if first is None or first.tag_ != "VB" or first.dep_ != "ROOT":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in first.children):
+        return None
+    return first
+
+
+def _in_subtree(name: Span, head: Token | None) -> bool:
+    return head is not None and head.left_edge.i <= name.root.i <= head.right_edge.i
+
+
+def _at_event(name: Span) -> bool:
+    """Whether the name is where an event happened ("the accident at Fukushima Daiichi")."""
+    root = name.root
+    if root.dep_ != "pobj" or root.head.i == 0:
+        return False
+    if root.head.lower_ in TEMPORAL_PREPOSITIONS and root.ent_type_ in PLACE_LABELS:
+        return True  # "exposure following Chernobyl": a place that names what happened there
+    if root.head.lower_ != "at":
+        return False
+    # Read on the words, not the parse, which often hangs "at X" on the verb.
+    return root.head.nbor(-1).lemma_.lower() in EVENT_NOUNS
 
 
 def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list[Span]]]:
@@ -504,8 +624,15 @@ def _listed_with(name: Span, other: Span) -> bool:
 
 
 def _is_footnote(segment: Span) -> bool:
-    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft")."""
-    return bool(FOOTNOTE_LINE.match(segment.text))
+    """Whether the segment is a note: it starts with a note number ("7 Ethiopian Aircraft").
+
+    A number right after a finished sentence on the same line is that sentence's note
+    reference ("... from states. 10 Officials in ..."), and what follows is running text.
+    """
+    if not FOOTNOTE_LINE.match(segment.text):
+        return False
+    before = segment.doc.text[max(0, segment.start_char - 4) : segment.start_char]
+    return not NOTE_REFERENCE_BEFORE.search(before)
 
 
 def candidate_names(segment: Span) -> list[Span]:
@@ -576,6 +703,8 @@ def _joins_two_entities(token: Token) -> bool:
     before, after = token.nbor(-1), token.nbor(1)
     if after.lower_ == "the":
         return True  # "Oregon Option and the National Performance Review": a new name
+    if all(t.is_upper and t.is_alpha and len(t) > 1 for t in (before, after)):
+        return True  # "DMA and MBHP": two acronyms, two names
     return bool(before.ent_type_) and after.ent_iob_ == "B"
 
 
@@ -634,8 +763,19 @@ def _is_source(span: Span) -> bool:
     )
 
 
+def _is_cited_author(span: Span) -> bool:
+    """Whether the name is an author cited by number ("Salib (17) designed ..."): one plain
+    capitalised word with a numeric reference right after it and no owner before it (a
+    system is "Rigo's Psyco (16)", "LuaJIT", "SFX")."""
+    if len(span) != 1 or not SURNAME.fullmatch(span[0].text):
+        return False
+    if any(c.dep_ == "poss" for c in span[0].children):
+        return False
+    return bool(CITED_NUMBER.match(span.doc.text, span.end_char))
+
+
 def _acceptable_name(span: Span, segment: Span) -> bool:
-    if _is_source(span):
+    if _is_source(span) or _is_cited_author(span):
         return False
     text = _name_text(span)
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -658,12 +798,31 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     if any(t.tag_ in VERB_FORMS and t.lower_ not in NAME_CONNECTORS for t in span[1:]):
         # "Percentage of Federal Managers Who Reported Using ...": a heading, not a name.
         return False
+    if sum(1 for t in span if t.is_alpha and t.is_upper and len(t) >= 4) >= 3:
+        # "ONLINE COPYRIGHT INFRINGEMENT LIABILITY Title II": a heading read into the text.
+        return False
+    if len(span) == 1 and _is_common_word(span[0]):
+        # "Value of the risk triggers", "the Revenue": a common noun capitalised by a
+        # heading or by habit, not the name of anything.
+        return False
     if len(content) == 1 and content[0].text.isupper() and len(content[0]) <= 6:
         # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
         return content[0].ent_type_ in ("ORG", "GPE")
     # A person is not a case; a one-word "person" is usually a product the model misread.
     people = [e for e in span.ents if e.label_ == "PERSON" and len(e) > 1]
     return not (len(people) == 1 and len(people[0]) >= len(content))
+
+
+def _is_common_word(token: Token) -> bool:
+    """Whether a capitalised word is a common noun or adjective: the model reads it as
+    one and finds no entity in it, and it has no inner capitals or acronym shape."""
+    word = token.text
+    return (
+        token.pos_ in ("NOUN", "ADJ")
+        and not token.ent_type_
+        and not _is_camel(word)
+        and not (word.isupper() and len(word) > 1)
+    )
 
 
 def _name_text(span: Span) -> str:
@@ -742,13 +901,56 @@ def _is_action(verb: Token) -> bool:
     if lemma == "be":
         # "X is a Y" defines a term or an abbreviation; it does not show X doing anything.
         return False
+    if lemma in CLAIM_VERBS and any(
+        c.dep_ == "ccomp" or (c.lower_ == "that" and c.dep_ in ("dobj", "mark"))
+        for c in verb.children
+    ):
+        return False  # "The Plan shows that ...", "Circular A-110 provides that ..."
+    if lemma in GIVING_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in DATA_NOUNS for c in verb.children
+    ):
+        return False  # "The Institute provided all other data": a source
     return not any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUXILIARIES for c in verb.children
     )
 
 
+def is_law(name: str) -> bool:
+    """Whether a name is a law's ("Energy Policy Act", "Finance Bill")."""
+    words = name.split()
+    return len(words) >= 2 and words[-1].lower() in LAW_HEADS and words[-1][:1].isupper()
+
+
+def _reports_action(verb: Token) -> bool:
+    """Whether a finite reporting verb reports an action ("officials told us that ... they
+    changed a process"): what its subject says it did is shown as done."""
+    if verb.lemma_.lower() not in REPORTING_VERBS:
+        return False
+    finite = _is_finite(verb) or any(
+        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
+    )
+    if not finite or any(c.lower_ in MODAL_AUXILIARIES for c in verb.children):
+        return False
+    return any(c.dep_ == "ccomp" and _is_action(c) for c in verb.children)
+
+
+def _in_a_list(name: Span, joined_after: bool = True) -> bool:
+    """Whether the name is one item of a list of names ("Brazil, Denmark and France"); the
+    words a name joins inside itself ("WIPO Copyright and Performances ... Act") are not one.
+    With `joined_after` False, only a name followed by other items counts."""
+    root = name.root
+    outside = [c for c in root.children if c.dep_ == "conj" and not name.start <= c.i < name.end]
+    joined = joined_after and root.dep_ == "conj" and not name.start <= root.head.i < name.end
+    return joined or bool(outside)
+
+
 def _acting_subject(name: Span) -> bool:
     """Whether the name is the subject of a verb that reports something done or offered."""
+    return _acting_subject_token(name) is not None
+
+
+def _acting_subject_token(name: Span) -> Token | None:
+    """The subject through which the name acts (itself, or "officials" of it), if it does."""
     root = name.root
     subject: Token | None = None
     # A passive subject ("X was established in 1975") is not shown doing anything.
@@ -764,36 +966,65 @@ def _acting_subject(name: Span) -> bool:
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
         subject = root.head.head
-    if subject is None or not _is_action(subject.head):
-        return False
+    if subject is None or not (_is_action(subject.head) or _reports_action(subject.head)):
+        return None
+    if subject is root and is_law(_name_text(name)):
+        # "The Energy Policy Act of 2005 promoted ...": what a law does is its effect, not a
+        # case; the case is whoever acts under it.
+        return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
-    return not (root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children))
+    if _in_a_list(name):
+        return None
+    return subject
 
 
-def _acted_on(name: Span) -> bool:
-    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
+def _object_verb(name: Span) -> Token | None:
+    """The verb whose object the name is ("signed the X", "invested in X"), also where the
+    name renames that object ("for an existing interpreter, SpiderMonkey")."""
     root = name.root
+    if root.dep_ == "appos" and root.head.dep_ in ("dobj", "pobj"):
+        root = root.head
     if root.dep_ in ("dobj", "attr", "oprd"):
-        verb = root.head
-    elif (
+        return root.head
+    if (
         root.dep_ == "pobj"
         and root.head.dep_ == "prep"
         and root.head.lower_ not in TEMPORAL_PREPOSITIONS
     ):
-        verb = root.head.head
-    else:
+        return root.head.head
+    return None
+
+
+def _acted_on(name: Span) -> bool:
+    """Whether the name is what a verb acted on ("signed the X", "invested in X")."""
+    verb = _object_verb(name)
+    if verb is None:
         return False
-    if any(c.dep_ == "conj" for c in root.children):
+    if _in_a_list(name, joined_after=False):
         return False  # a list of names ("we selected Brazil, Denmark and France")
     return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
+
+
+def _is_naming(name: Span) -> bool:
+    """Whether the verb acting on the name gives it its name ("we call the VM TraceMonkey")."""
+    verb = _object_verb(name)
+    # "We call the resulting VM TraceMonkey": the parse may hang the name on a word between.
+    while (
+        verb is not None
+        and verb.lemma_.lower() not in NAMING_VERBS
+        and verb.dep_ in ("xcomp", "oprd")
+    ):
+        verb = verb.head
+    return verb is not None and verb.lemma_.lower() in NAMING_VERBS
 
 
 def _actor_is_unnamed(name: Span) -> bool:
     """Whether whoever acted on `name` goes unnamed: the authors ("we signed X") or, for a
     named scheme, a common noun ("the administration announced the X Initiative")."""
-    root = name.root
-    verb = root.head if root.dep_ != "pobj" else root.head.head
+    verb = _object_verb(name)
+    if verb is None:
+        return False
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
@@ -803,7 +1034,7 @@ def _actor_is_unnamed(name: Span) -> bool:
             if subject.lower_ in AUTHOR_PRONOUNS:
                 return True
             return subject.pos_ == "NOUN" and _is_scheme(name)
-        if verb.dep_ not in ("xcomp", "acl", "advcl", "relcl", "conj") or verb.head == verb:
+        if verb.dep_ not in ("xcomp", "oprd", "acl", "advcl", "relcl", "conj") or verb.head == verb:
             return False
         verb = verb.head
     return False
