@@ -121,6 +121,20 @@ def test_headings_questions_contents_captions_and_boilerplate_are_not_claims(nlp
     ]
 
 
+def test_a_list_of_questions_without_question_marks_gives_no_claims(nlp: Any) -> None:
+    text = "\n".join(
+        [
+            "The Office must report to Congress on these issues within six months:",
+            "! Which councils should be eligible for more than £1 million of funding;",
+            "! How the councils should report the savings they make each year",
+            "What matters most is that councils should publish every payment over £500.",
+        ]
+    )
+    found = list(candidates(nlp, text))
+    assert not [text for text in found if "Which councils" in text or "How the" in text]
+    assert any(text.startswith("What matters most") for text in found)  # a full stop: a claim
+
+
 def test_a_heading_and_a_question_in_a_built_pdf_are_not_claims(tmp_path: Path, nlp: Any) -> None:
     doc = Document(
         pages=[

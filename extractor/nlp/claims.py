@@ -258,7 +258,7 @@ class ClaimFinder:
             return "short"
         if len(words) > int(self.data["max_words"]):
             return "long"
-        if text.endswith("?"):
+        if text.endswith("?") or _is_listed_question(span, text):
             return "question"
         if _is_heading(text):
             return "heading"
@@ -370,6 +370,20 @@ class ClaimFinder:
 # A line is a heading when it does not end a sentence and this share of its longer words
 # are capitalised ("Why Councils Should Use Social Media").
 HEADING_CAPITALS_SHARE = 0.7
+
+
+def _is_listed_question(span: Span, text: str) -> bool:
+    """An item of a list of questions, without its question mark: it opens with a question
+    word ("Which parties should be eligible;", "How councils will pay for it") and does not
+    end as a sentence does. "What matters is X." ends with a full stop and is no question.
+    """
+    # the next item's bullet, read into this sentence ("...any exemption; !"), is no ending
+    if re.sub(r"\s+\S$", "", text).endswith((".", "!")):
+        return False
+    first = next(
+        (t for t in span if not (t.is_punct or t.is_space or _is_bullet_token(t.text))), None
+    )
+    return first is not None and first.tag_ in ("WDT", "WP", "WP$", "WRB")
 
 
 def _is_heading(text: str) -> bool:
