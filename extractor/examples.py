@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Span
 
 from extractor.model import Example, PageRef
+from extractor.nlp.doctext import doc_text
 from extractor.nlp.examples import (
     EXAMPLE_CUES,
     MENTION_ATTR,
@@ -368,14 +369,14 @@ def _extend_box(
 ) -> None:
     doc = page_docs[position].doc
     later = [s for s in _heading_starts(mentions[position]) if s > heading.start_char]
-    end = min(later) if later else len(doc.text)
+    end = min(later) if later else len(doc_text(doc))
     case.stretches.append((position, heading.start_char, end))
     if later or position + 1 >= len(page_docs):
         return
     following = page_docs[position + 1]
     if following.page.index != page_docs[position].page.index + 1:
         return
-    next_text = following.doc.text
+    next_text = doc_text(following.doc)
     headings = _heading_starts(mentions[position + 1])
     if headings and min(headings) < len(next_text) // 20:
         return
@@ -413,13 +414,13 @@ def _extend_paragraph(
             name_key(m.name) for s, m in mentions[position] if s.start_char == sent.start_char
         }
     case.stretches.append((position, first.start_char, end))
-    runs_on = end >= len(first.doc.text.rstrip()) and taken < MAX_FOLLOWING_SENTENCES
+    runs_on = end >= len(doc_text(first.doc).rstrip()) and taken < MAX_FOLLOWING_SENTENCES
     if not runs_on or position + 1 >= len(page_docs):
         return
     following = page_docs[position + 1]
     if following.page.index != page_docs[position].page.index + 1:
         return
-    ended = SENTENCE_END.search(first.doc.text[:end]) is not None
+    ended = SENTENCE_END.search(doc_text(first.doc)[:end]) is not None
     next_sents = list(following.doc.sents)
     if not next_sents:
         return
@@ -431,7 +432,7 @@ def _extend_paragraph(
 
 def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case) -> bool:
     """Whether `sent` goes on describing the case whose text ends at `end`."""
-    if "\n" in doc.text[end : sent.start_char] or "\n" in doc.text[end - 1 : end]:
+    if "\n" in doc_text(doc)[end : sent.start_char] or "\n" in doc_text(doc)[end - 1 : end]:
         return False
     keys = {case.key, *case.aliases}
     for span, mention in page_found:

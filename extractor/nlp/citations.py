@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.labels import roman_value
 from extractor.model import Anchor, CharSpan, Citation, CitationKind
+from extractor.nlp.doctext import doc_text
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -408,7 +409,7 @@ class CitationFinder:
     """Marks the places on a page's Doc that may point to a note or reference."""
 
     def __call__(self, doc: Doc) -> Doc:
-        found = anchor_candidates(doc.text)
+        found = anchor_candidates(doc_text(doc))
         doc.spans[CITATIONS_KEY] = _spans(doc, found)
         doc._.set(CANDIDATES_ATTR, tuple(found))
         return doc

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
+from extractor.nlp.doctext import doc_text
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace, usual_line_length
 
@@ -217,7 +218,7 @@ class ClaimFinder:
         score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
         if hedges:
             score += self.weights["hedge"]
-        text = span.doc.text
+        text = doc_text(span.doc)
         if _BULLET.match(text[_line_start(text, span.start_char) :]):
             score += self.weights["list_item"]
         elif _opens_line(text, span.start_char):
@@ -354,7 +355,7 @@ class ClaimFinder:
     def _after_key_intro(self, span: Span) -> bool:
         """Whether a list item follows a line that announces findings or recommendations
         ("The main findings of the study are:")."""
-        text = span.doc.text
+        text = doc_text(span.doc)
         start = _line_start(text, span.start_char)
         if not _BULLET.match(text[start:]):
             return False
@@ -441,7 +442,7 @@ def segments(doc: Doc) -> Iterable[Span]:
     or after closing punctuation ends a segment. Lines that are only a marker or a number
     are dropped from the ends.
     """
-    text = doc.text
+    text = doc_text(doc)
     for sent in doc.sents:
         start = sent.start
         for token in sent:
@@ -543,7 +544,9 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
                 continue
             ref, quote, char_span = locate(pd.page, span.start_char, span.end_char)
             text = collapse_whitespace(quote)
-            if not text.endswith(SENTENCE_ENDINGS) and span.end_char >= len(pd.doc.text.rstrip()):
+            if not text.endswith(SENTENCE_ENDINGS) and span.end_char >= len(
+                doc_text(pd.doc).rstrip()
+            ):
                 following = page_docs[n + 1] if n + 1 < len(page_docs) else None
                 if following is not None and following.page.index == pd.page.index + 1:
                     rest = _run_on(following.doc)
@@ -609,7 +612,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
         for span in _candidates(pd, ranges if front else (), leads):
             inside = any(lo <= span.start_char < hi for lo, hi in ranges)
             rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
-            if span.start_char in leads and not _opens_line(pd.doc.text, span.start_char):
+            if span.start_char in leads and not _opens_line(doc_text(pd.doc), span.start_char):
                 rank += paragraph  # a paragraph start spaCy read as a soft wrap
             if not span._.extractor_claim_cues:
                 rank += lead  # a summary paragraph's lead sentence states a finding
@@ -701,7 +704,7 @@ def _candidates(
     spans = list(pd.doc.spans.get(CLAIMS_KEY, []))
     for span in pd.doc.spans.get(PROSE_KEY, []):
         if any(lo <= span.start_char < hi for lo, hi in ranges) and (
-            span.start_char in leads or _opens_line(pd.doc.text, span.start_char)
+            span.start_char in leads or _opens_line(doc_text(pd.doc), span.start_char)
         ):
             spans.append(span)
     return spans

@@ -29,6 +29,7 @@ from extractor.money import (
     lexicon,
     parse_money,
 )
+from extractor.nlp.doctext import doc_text
 from extractor.pages import item_id, locate
 
 if TYPE_CHECKING:
@@ -168,12 +169,12 @@ class CostFinder:
         if not found:
             return []
         view = _DocView(doc)
-        limits = [m.lead_start for m in found[1:]] + [len(doc.text)] if found else []
+        limits = [m.lead_start for m in found[1:]] + [len(doc_text(doc))] if found else []
         return [_value(view, money, limit) for money, limit in zip(found, limits, strict=True)]
 
     def find(self, doc: Doc) -> list[Money]:
         """The money expressions of `doc`: the rules' matches plus the model's MONEY entities."""
-        found = find_money(doc.text, self.dollar, self.suffix_dollar)
+        found = find_money(doc_text(doc), self.dollar, self.suffix_dollar)
         if not (self.use_entities and doc.has_annotation("ENT_IOB")):
             return found
         ents = [e for e in doc.ents if e.label_ in ("MONEY", "QUANTITY")]
@@ -182,7 +183,7 @@ class CostFinder:
             found = [m for m in found if not _weighed(doc, m, quantities)]
         # A MONEY entity where the rules saw nothing money-shaped at all: the tokens
         # found what the characters did not (text glued to a word, say).
-        seen = [*candidate_spans(doc.text), *((m.start, m.end) for m in found)]
+        seen = [*candidate_spans(doc_text(doc)), *((m.start, m.end) for m in found)]
         extra = []
         for ent in ents:
             if ent.label_ != "MONEY" or any(
@@ -199,9 +200,9 @@ def _weighed(doc: Doc, money: Money, quantities: Sequence[Span]) -> bool:
     """True for "pounds" the model calls a QUANTITY ("the baby weighed 7 pounds"), unless
     the sentence speaks of money ("half a million pounds was spent")."""
     weights = lexicon().section("currency", "weight_words")
-    if not money.words_currency or doc.text[money.start : money.end].split()[-1].lower() not in (
-        weights
-    ):
+    if not money.words_currency or doc_text(doc)[money.start : money.end].split()[
+        -1
+    ].lower() not in (weights):
         return False
     quantity = next((e for e in quantities if _overlaps(e, money.start, money.end)), None)
     if quantity is None:
@@ -234,7 +235,7 @@ class _DocView:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.starts = [t.idx for t in doc]
         self.ends = [t.idx + len(t) for t in doc]
         self.tagged = doc.has_annotation("POS") or doc.has_annotation("TAG")
@@ -723,7 +724,7 @@ def _noun_phrase(noun: Token | None, quote: tuple[int, int], drop_head: bool = F
     run = run[-MAX_SUBJECT_WORDS:]
     if not run or not any(t.is_alpha for t in run):
         return None
-    return " ".join(doc.text[run[0].idx : run[-1].idx + len(run[-1])].split())
+    return " ".join(doc_text(doc)[run[0].idx : run[-1].idx + len(run[-1])].split())
 
 
 # ---------------------------------------------------------------------------------- kinds

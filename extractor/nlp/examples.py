@@ -34,6 +34,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import ExampleKind
+from extractor.nlp.doctext import doc_text
 
 SPAN_KEY = "extractor_examples"
 MENTION_ATTR = "extractor_example"
@@ -302,7 +303,7 @@ def segments(doc: Doc) -> Iterator[Span]:
     The text spaCy reads keeps a line break only where a line really ends (a heading, a
     list item, a table row, a paragraph end), so no name or clause runs across one.
     """
-    text = doc.text
+    text = doc_text(doc)
     for sent in doc.sents:
         start = sent.start_char
         while start < sent.end_char:
@@ -321,7 +322,7 @@ def case_headings(doc: Doc, text: str | None = None) -> list[tuple[Span, Example
     text spaCy reads joins lines of similar length (a heading in a box of short lines).
     Both have the same length, so offsets agree.
     """
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     lines = text.split("\n")
     found = []
     position = 0
@@ -501,7 +502,7 @@ def _mentions(
             cues = [*cues, weak.group(0).lower()]
         name_text = _name_text(name)
         name_start = name.start_char + max(name.text.find(name_text), 0)
-        acronym = ACRONYM.match(segment.doc.text, _printed_end(name, name_text))
+        acronym = ACRONYM.match(doc_text(segment.doc), _printed_end(name, name_text))
         mentions.append(
             ExampleMention(
                 name=name_text,
@@ -586,7 +587,7 @@ def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list
     """The first name of each item of "(1) ...; (2) ..." where the paper says it is listing
     its cases ("We selected four cases: (1) the X program ...; (2) ..."), with the item's
     other names (the same case goes on under them: "the contract between ORC and ProFac")."""
-    text = segment.doc.text
+    text = doc_text(segment.doc)
     markers = list(ENUMERATION_MARKER.finditer(text, segment.start_char, segment.end_char))
     if len(markers) < 2:
         return []
@@ -631,7 +632,7 @@ def _is_footnote(segment: Span) -> bool:
     """
     if not FOOTNOTE_LINE.match(segment.text):
         return False
-    before = segment.doc.text[max(0, segment.start_char - 4) : segment.start_char]
+    before = doc_text(segment.doc)[max(0, segment.start_char - 4) : segment.start_char]
     return not NOTE_REFERENCE_BEFORE.search(before)
 
 
@@ -734,7 +735,7 @@ def _is_namey(token: Token, segment: Span) -> bool:
         return token.i > segment.start and _is_namey(token.nbor(-1), segment)
     if not word[:1].isalpha():
         return False
-    prefix = segment.doc.text[segment.start_char : token.idx]
+    prefix = doc_text(segment.doc)[segment.start_char : token.idx]
     at_start = bool(LEADING_MARKS.fullmatch(prefix))
     if at_start:
         # A capitalised first word is a name only where the model found an entity there.
@@ -771,7 +772,7 @@ def _is_cited_author(span: Span) -> bool:
         return False
     if any(c.dep_ == "poss" for c in span[0].children):
         return False
-    return bool(CITED_NUMBER.match(span.doc.text, span.end_char))
+    return bool(CITED_NUMBER.match(doc_text(span.doc), span.end_char))
 
 
 def _acceptable_name(span: Span, segment: Span) -> bool:
@@ -849,7 +850,7 @@ def _name_text(span: Span) -> str:
     if not tokens:
         return ""
     doc = span.doc
-    text = " ".join(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
+    text = " ".join(doc_text(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1])].split())
     if text.count("(") > text.count(")"):
         text = text[: text.rfind("(")].rstrip()  # "Division of Medical Assistance (DMA"
     return text
