@@ -24,6 +24,7 @@ from extractor.errors import (
     ExtractorError,
     InputFileError,
     NoTextLayerError,
+    SchemaValidationError,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -641,16 +642,12 @@ def evaluate(gold: Path, pred: Path, report_path: Path | None, per_document: boo
 
 
 def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str | None:
+    from extractor.output import read_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "no such file"
-    except IsADirectoryError:
-        return "is a directory, not a JSON file"
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    except json.JSONDecodeError as e:
-        return f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})"
+        data = read_json(path, invalid=SchemaValidationError)
+    except ExtractorError as e:
+        return e.problem
     return check(data)
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from extractor.errors import InputFileError, SchemaValidationError
+from extractor.output import read_json
 from extractor.schema import validate, validation_error
 
 GOLD_SCHEMA = "gold.schema.json"
@@ -474,7 +475,7 @@ def load_gold_folder(folder: str | Path) -> list[GoldDocument]:
 def load_gold(path: str | Path) -> GoldDocument:
     """Read one gold file; raise InputFileError or SchemaValidationError naming it."""
     path = Path(path)
-    data = _read_json(path)
+    data = read_json(path, invalid=SchemaValidationError)
     problem = validation_error(data, GOLD_SCHEMA)
     if problem is not None:
         raise SchemaValidationError(f"not a valid gold file: {problem}", path)
@@ -511,27 +512,6 @@ def load_gold(path: str | Path) -> GoldDocument:
     )
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise InputFileError("no such file", path) from e
-    except IsADirectoryError as e:
-        raise InputFileError("is a directory, not a JSON file", path) from e
-    except PermissionError as e:
-        raise InputFileError("cannot be read: permission denied", path) from e
-    except UnicodeDecodeError as e:
-        raise SchemaValidationError("not UTF-8 text", path) from e
-    except OSError as e:
-        raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SchemaValidationError(
-            f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})", path
-        ) from e
-
-
 def load_predictions(folder: str | Path) -> tuple[list[Prediction], list[str]]:
     """Read every extraction under `folder`; return them and notes on files skipped."""
     folder = Path(folder)
@@ -542,7 +522,7 @@ def load_predictions(folder: str | Path) -> tuple[list[Prediction], list[str]]:
     predictions, notes = [], []
     for path in sorted(folder.rglob("*.json")):
         try:
-            data = _read_json(path)
+            data = read_json(path, invalid=SchemaValidationError)
         except (InputFileError, SchemaValidationError) as e:
             notes.append(f"{e}; skipped")
             continue

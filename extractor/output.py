@@ -1,13 +1,17 @@
-"""Writing output files atomically: a reader sees the old file or the new one, never half."""
+"""Files in and out: JSON read with errors that name the file, and outputs written
+atomically (a reader sees the old file or the new one, never half)."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+from extractor.errors import ExtractorError, InputFileError
 
 
 @contextlib.contextmanager
@@ -30,6 +34,29 @@ def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def read_json(path: str | Path, invalid: type[ExtractorError] = InputFileError) -> Any:
+    """Load a JSON file. A file that cannot be read raises InputFileError; one whose content
+    is not UTF-8 JSON raises `invalid` (the caller says which exit code that deserves).
+    Both name the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise InputFileError("no such file", path) from e
+    except IsADirectoryError as e:
+        raise InputFileError("is a directory, not a JSON file", path) from e
+    except PermissionError as e:
+        raise InputFileError("cannot be read: permission denied", path) from e
+    except UnicodeDecodeError as e:
+        raise invalid("not UTF-8 text", path) from e
+    except OSError as e:
+        raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise invalid(f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})", path) from e
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

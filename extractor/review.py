@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import quote
 
 from extractor.errors import InputFileError
@@ -33,6 +33,7 @@ from extractor.model import (
     ReviewStatus,
     from_jsonable,
 )
+from extractor.output import read_json
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import read_pdf
 from extractor.schema import EXTRACTION_SCHEMA, validate
@@ -46,25 +47,6 @@ Item = Example | Claim | CostFigure | Citation
 ItemT = TypeVar("ItemT", Example, Claim, CostFigure, Citation)
 # The JSON arrays that hold items, in output order.
 ITEM_ARRAYS = ("examples", "claims", "cost_figures", "citations")
-
-
-def read_json(path: str | Path) -> Any:
-    """Load a JSON file, raising InputFileError (naming the file) when it cannot be read."""
-    path = Path(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputFileError("no such file", path) from e
-    except IsADirectoryError as e:
-        raise InputFileError("is a directory, not a JSON file", path) from e
-    except UnicodeDecodeError as e:
-        raise InputFileError("not UTF-8 text", path) from e
-    except json.JSONDecodeError as e:
-        raise InputFileError(
-            f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})", path
-        ) from e
-    except OSError as e:
-        raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
 
 
 def load_extraction(path: str | Path) -> Extraction:
@@ -393,7 +375,6 @@ __all__ = [
     "load_decisions",
     "load_extraction",
     "pdf_href",
-    "read_json",
     "verify",
     "verify_extraction",
 ]
