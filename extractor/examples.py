@@ -148,9 +148,10 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
             opens = opens_paragraph(page_docs[position].page.text, span.start_char)
             name = _case_name(mention, seen, topic, position, opens)
             if name is None:
+                _absorb(mention, seen, position)
                 continue
             name = topic.unhyphenated(name)
-            if BARE_ACRONYM.fullmatch(name):
+            if BARE_ACRONYM.fullmatch(name) and "called" not in mention.cues:
                 # A bare acronym is a case only where the paper spells it out as the name of
                 # an organisation or a scheme; the example then carries that name.
                 long_form = acronyms.get(name)
@@ -244,6 +245,24 @@ def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
     return aliases
 
 
+def _absorb(mention: ExampleMention, seen: dict[str, _Case], position: int) -> None:
+    """Give a scheme that an actor's case on the same page acts on to that case ("NHTSA then
+    piloted the Click It or Ticket campaign"): where the page names it again, the
+    same case goes on."""
+    owner = seen.get(name_key(mention.actor)) if mention.actor else None
+    if owner is None or owner.start_page != position:
+        return
+    for key in (name_key(mention.name), *(name_key(a) for a in mention.aliases)):
+        if key and key not in seen:
+            seen[key] = owner
+            owner.aliases.add(key)
+
+
+def _unowned(name: str) -> str:
+    """A name without its owner in front ("DOL's Office of Workforce Investment")."""
+    return re.sub(r"^[^\s']+['\u2019]s?\s+(?=[A-Z])", "", name)
+
+
 def _shortened(key: str, seen: dict[str, _Case]) -> bool:
     """Whether a name is a known case's name cut short with its acronym ("Massachusetts DMA"
     for "Massachusetts Division of Medical Assistance (DMA)")."""
@@ -270,7 +289,11 @@ def _case_name(
     name is the paper's own subject ("the Department ... launched the X programme"), the
     named scheme or object in the same sentence is the case, if there is one.
     """
-    keys = [name_key(mention.name), *(name_key(a) for a in mention.aliases)]
+    keys = [
+        name_key(mention.name),
+        name_key(_unowned(mention.name)),
+        *(name_key(a) for a in mention.aliases),
+    ]
     known = [seen[k] for k in keys if k in seen]
     if known and not (
         mention.subject
@@ -451,7 +474,7 @@ def _continues(doc: Doc, page_found: Mentions, end: int, sent: Span, case: _Case
 def _opens_case(mention: ExampleMention) -> bool:
     """Whether a mention inside another case's paragraph starts a case of its own."""
     return mention.subject or any(
-        cue in EXAMPLE_CUES or cue in ("enumerated case", "event") for cue in mention.cues
+        cue in EXAMPLE_CUES or cue in ("enumerated case", "event", "called") for cue in mention.cues
     )
 
 

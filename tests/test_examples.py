@@ -19,6 +19,7 @@ from extractor.nlp.examples import (
     MENTION_ATTR,
     SPAN_KEY,
     ExampleMention,
+    candidate_names,
     find_platforms,
     load_gazetteer,
 )
@@ -383,11 +384,16 @@ def test_a_subjects_other_names_are_what_it_acted_on(nlp: Any) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # An imperative bullet names the scheme it acts on...
+        # An imperative bullet names the scheme it acts on where its paragraph says what
+        # was already done for it...
         (
-            "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains.",
+            "Deliver our plan for Northern Powerhouse Rail bringing more frequent trains. "
+            "We have committed £12 billion to deliver Northern Powerhouse Rail.",
             [("Northern Powerhouse Rail", ("named scheme",))],
         ),
+        # ...a pledge alone promises a case, it does not describe one.
+        ("Deliver our plan for Northern Powerhouse Rail bringing more frequent trains.", []),
+        ("Electrify the North Wales Main Line with £1 billion of investment.", []),
         # ...but what an imperative asks for is not shown done.
         ("Ensure that Brent Council uses Twitter for all its services.", []),
         # At an organisation, what happened there makes it a case; a promise does not.
@@ -411,3 +417,133 @@ def test_a_note_number_after_a_sentence_does_not_make_the_next_one_a_footnote(nl
     )
     assert names(nlp, text) == ["Veterans Health Administration"]
     assert names(nlp, "10 Officials in the Veterans Health Administration adopted a process.") == []
+
+
+def test_a_second_clause_with_its_own_named_subject_is_its_own_case(nlp: Any) -> None:
+    # The parse hangs "BMW" on "Sunderland" as a second place; it opens the second clause.
+    text = (
+        "Nissan is delivering up to £2 billion of new investment to produce two new models "
+        "in Sunderland and Rolls-Royce Holdings made a £600 million investment in Derby."
+    )
+    found = mentions(nlp, text)
+    assert [(m.name, m.actor) for m in found] == [
+        ("Nissan", "Nissan"),
+        ("Rolls-Royce Holdings", "Rolls-Royce Holdings"),
+    ]
+
+
+def test_a_scheme_its_actor_took_on_is_the_same_case_further_down_the_page(nlp: Any) -> None:
+    text = (
+        "Over 20 years, the National Highway Traffic Safety Administration (NHTSA) has used "
+        "performance information to raise seat belt use.\n\n"
+        "Building on these studies, NHTSA then developed and piloted the Click It or Ticket "
+        "safety belt campaign in three states.\n\n"
+        "By 2003, 43 states had participated in the national Click It or Ticket campaign."
+    )
+    examples = collect(nlp, [text])
+    assert [e.name for e in examples] == ["National Highway Traffic Safety Administration"]
+
+
+def test_an_owned_name_of_a_known_case_is_that_case(nlp: Any) -> None:
+    text = (
+        "Through the Performance Enhancement Project (PEP), the Office of Workforce "
+        "Investment in DOL has used performance information to target assistance.\n"
+        "DOL's Office of Workforce Investment sent a questionnaire to all regional offices."
+    )
+    assert [e.name for e in collect(nlp, [text])] == ["Performance Enhancement Project"]
+
+
+def test_what_the_paper_introduces_by_name_is_a_case_even_its_own_subject(nlp: Any) -> None:
+    pages = [f"NANOJIT compiles loop {n} faster than before on every benchmark." for n in range(5)]
+    pages[1] = (
+        "This section explains how a trace is compiled. The trace compilation subsystem, "
+        "NANOJIT, is separate from the VM and can be used for other applications."
+    )
+    examples = collect(nlp, pages)
+    assert [(e.name, e.page.index) for e in examples] == [("NANOJIT", 2)]
+    # A thing renamed by a definite description of a person is not introduced so.
+    assert names(nlp, "The director, Jane Smith, is separate from the board.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Recorders must conform to technologies commonly known as Macrovision.", "Macrovision"),
+        ("A scheme widely known as Pharmacy First opened in 2024.", "Pharmacy First"),
+    ],
+)
+def test_what_a_thing_is_commonly_known_as_names_it(nlp: Any, text: str, expected: str) -> None:
+    assert names(nlp, text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An amount changed is not a case; a scheme introduced is.
+        "This year, the new State Pension increased by £900.",
+        "We have increased Carer's Allowance by almost £1,500 since 2010.",
+        "In the first half of this year, we began cutting National Insurance.",
+        # An organisation introduced with its place in government, and its remit.
+        "The Office of Vocational and Adult Education (OVAE), an office of the Department of "
+        "Education, administers the grants.",
+        # What a product is used for, and a law's effect, after a cue.
+        "For example, none of them planned to alter their Excel template.",
+        "For example, mechanisms are present in grants authorized by the Job Training Act.",
+    ],
+)
+def test_amounts_remits_tools_and_laws_are_not_cases(nlp: Any, text: str) -> None:
+    assert names(nlp, text) == []
+
+
+def test_a_law_is_not_the_other_name_a_case_could_go_by(nlp: Any) -> None:
+    text = (
+        "Similarly, the Energy Policy Act of 2005 promoted a diverse energy portfolio by "
+        "reauthorizing DOE's R&D funding."
+    )
+    found = mentions(nlp, text)
+    assert found
+    assert all("Energy Policy Act" not in m.alternatives for m in found)
+
+
+def test_a_scheme_introduced_is_a_case(nlp: Any) -> None:
+    assert names(nlp, "We introduced the Triple Lock, which has seen pensions rise.") == [
+        "Triple Lock"
+    ]
+
+
+def test_a_flight_an_event_happened_to_is_a_case(nlp: Any) -> None:
+    text = (
+        "On October 29, 2018, a Boeing Model 737-8 airplane operated by Lion Air (Lion Air "
+        "Flight 610) was involved in an accident after takeoff from Jakarta."
+    )
+    assert [(m.name, m.cues) for m in mentions(nlp, text)] == [("Lion Air Flight 610", ("event",))]
+    assert names(nlp, "On Monday, a Boeing airplane operated by Lion Air was inspected.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A scheme named after a part of a law is a scheme, the part alone is not.
+        (
+            "For example, the objective of Title VI Innovative Education grants is to "
+            "provide funds to support local reform.",
+            ["Title VI Innovative Education grants"],
+        ),
+        ("For example, Title VI of the act provides funds to support local reform.", []),
+        # A scheme the model read as a person ("Family Hubs") is still a scheme.
+        (
+            "Our plan has already delivered Family Hubs in over 75 local authorities.",
+            ["Family Hubs"],
+        ),
+    ],
+)
+def test_schemes_named_after_parts_and_misread_as_people(
+    nlp: Any, text: str, expected: list[str]
+) -> None:
+    assert names(nlp, text) == expected
+
+
+def test_words_of_a_chart_run_together_are_not_a_name(nlp: Any) -> None:
+    doc = nlp("The agency moved its research over time from a resource-Geothermal approach.")
+    assert "Geothermal" not in [n.text for n in candidate_names(doc[:])]
+    assert names(nlp, "The program moved its money to the Geothermal Fund.") == ["Geothermal Fund"]

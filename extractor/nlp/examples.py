@@ -78,6 +78,7 @@ def _words(key: str) -> frozenset[str]:
 EXAMPLE_CUES: tuple[str, ...] = tuple(_WORDS["example_cues"]["words"])
 WEAK_CUES: tuple[str, ...] = tuple(_WORDS["weak_cues"]["words"])
 NON_ACTION_VERBS = _words("non_action_verbs")
+QUANTITY_VERBS = _words("quantity_verbs")
 REPORTING_VERBS = _words("reporting_verbs")
 MODAL_AUXILIARIES = _words("modal_auxiliaries")
 AUTHOR_PRONOUNS = _words("author_pronouns")
@@ -139,10 +140,12 @@ CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\d
 MIN_SENTENCE_TOKENS = 5
 # An acronym defined right after a name: "Performance Enhancement Project (PEP)".
 ACRONYM = re.compile(r"(?:'s)?\s*\((?P<acronym>[A-Z][A-Za-z&]{1,9}s?)\)")
-# "a project called FutureGen", "a scheme known as Pharmacy First": the name of a scheme.
+# "a project called FutureGen", "a scheme known as Pharmacy First": the name of a scheme;
+# "technologies, commonly known as Macrovision": what anything goes by.
 NAMING = re.compile(
-    r"\b(?:project|programme|program|initiative|scheme|campaign|service|website|app|pilot"
-    r"|partnership|network|plant|facility|fund),?\s+(?:called|named|known as|dubbed)\s+"
+    r"(?:\b(?:project|programme|program|initiative|scheme|campaign|service|website|app|pilot"
+    r"|partnership|network|plant|facility|fund),?\s+(?:called|named|known as|dubbed)"
+    r"|\b(?:commonly|widely|popularly|generally)\s+(?:known as|called|referred to as))\s+"
     r"(?:the\s+)?(?=[A-Z])"
 )
 
@@ -402,7 +405,11 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     if not names:
         return []
     if not finite and not cue_match:
-        names = [n for n in names if _is_scheme(n) and _in_subtree(n, imperative)]
+        names = [
+            n
+            for n in names
+            if _is_scheme(n) and _in_subtree(n, imperative) and _told_as_done(n, segment)
+        ]
         if not names:
             return []
         return _mentions(segment, [(names[0], ["named scheme"])], None, [], {})
@@ -432,13 +439,19 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
             named = next((n for n in names if n.start_char == named_start), None)
             if named is not None:
                 chosen.append((named, ["called"]))
+    if not chosen:
+        # "for an existing JavaScript interpreter, SpiderMonkey": the paper names what it
+        # introduces, as it does with "called".
+        chosen = [(n, ["introduced by name", "called"]) for n in names if _introduced(n)][:1]
     if cue_match and not chosen:
         cue = cue_match.group(0).lower()
         cue_end = segment.start_char + cue_match.end()
+        # A law's effect is not a case ("grants authorized by the X Act"), nor is what a
+        # product is used for ("to alter their Excel template").
         after = [
             n
             for n in names
-            if n.end_char > cue_end and not (n.root.dep_ == "nsubj" and is_law(_name_text(n)))
+            if n.end_char > cue_end and not is_law(_name_text(n)) and not _owned_tool(n)
         ]
         ranked = [n for n in after if n in acting or n in schemes] or after
         if ranked:
@@ -472,6 +485,12 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     if not chosen:
         chosen = [(name, ["event"]) for name in names if _at_event(name)]
     if not chosen:
+        # "a 737 operated by Lion Air (Lion Air Flight 610) was involved in an accident":
+        # what the event happened to, a named scheme or flight before a plain name.
+        involved = [n for n in names if _in_an_event(n)]
+        involved.sort(key=lambda n: not _is_scheme(n))
+        chosen = [(n, ["event"]) for n in involved[:1]]
+    if not chosen:
         for name in names:
             if _acted_on(name) and _actor_is_unnamed(name):
                 chosen.append((name, ["named object", *(["called"] if _is_naming(name) else [])]))
@@ -482,7 +501,8 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         others = [n for n in [*schemes, *names] if n != actor and _done_by(n, actor)]
     else:
         others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
-    alternatives = [_name_text(n) for n in others]
+    # A law is not a case in its own right ("promoted ... by reauthorizing funding").
+    alternatives = [_name_text(n) for n in others if not is_law(_name_text(n))]
     return _mentions(segment, chosen, actor, alternatives, item_names)
 
 
@@ -500,6 +520,9 @@ def _mentions(
     for name, cues in chosen:
         if weak:
             cues = [*cues, weak.group(0).lower()]
+        # "Nissan is investing ... and BMW made ...": each subject is its own case's actor.
+        acts = "named subject" in cues and _acting_subject_token(name) is not None
+        name_actor = name if acts else actor
         name_text = _name_text(name)
         name_start = name.start_char + max(name.text.find(name_text), 0)
         acronym = ACRONYM.match(doc_text(segment.doc), _printed_end(name, name_text))
@@ -518,7 +541,7 @@ def _mentions(
                         a for a in item_names.get(name.start, alternatives) if a != name_text
                     )
                 ),
-                actor=_name_text(actor) if actor is not None else None,
+                actor=_name_text(name_actor) if name_actor is not None else None,
                 organisations=_entity_texts(segment, ORGANISATION_LABELS),
                 places=_entity_texts(segment, PLACE_LABELS),
                 platforms=find_platforms(text),
@@ -566,6 +589,54 @@ def _imperative_verb(segment: Span) -> Token | None:
     return first
 
 
+def _owned_tool(name: Span) -> bool:
+    """Whether a one-word name only says what kind of thing someone's common noun is
+    ("their Excel template", "our Twitter account")."""
+    root = name.root
+    head = root.head
+    return (
+        len(name) == 1
+        and root.dep_ == "compound"
+        and head.pos_ == "NOUN"
+        and head.lower_ not in SCHEME_HEADS
+        and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in head.children)
+    )
+
+
+def _defined_by_its_parent(subject: Token) -> bool:
+    """Whether the subject says what it is part of ("The Office of X (OX), an office of the
+    Department of Y, administers ..."): the sentence introduces an organisation and its
+    remit, not a case."""
+    return any(
+        token.dep_ == "appos"
+        and token.lemma_.lower() in ORGANISATION_HEADS
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children)
+        and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+        for token in subject.subtree
+    )
+
+
+def _told_as_done(name: Span, segment: Span) -> bool:
+    """Whether the paragraph of a pledge ("Deliver our plan for X") goes on to say what was
+    already done for the scheme it names ("We have committed £12 billion to X"): a pledge
+    alone promises a case, it does not describe one."""
+    doc = segment.doc
+    text = doc_text(doc)
+    end = text.find("\n", segment.end_char)
+    words = " ".join(_name_text(name).split())
+    for sent in doc.sents:
+        if sent.start_char < segment.end_char or (end >= 0 and sent.start_char > end):
+            continue
+        if words not in " ".join(sent.text.split()):
+            continue
+        for token in sent:
+            if token.tag_ == "VBD" or (
+                token.tag_ == "VBN" and any(c.lemma_ == "have" for c in token.children)
+            ):
+                return True
+    return False
+
+
 def _in_subtree(name: Span, head: Token | None) -> bool:
     return head is not None and head.left_edge.i <= name.root.i <= head.right_edge.i
 
@@ -581,6 +652,52 @@ def _at_event(name: Span) -> bool:
         return False
     # Read on the words, not the parse, which often hangs "at X" on the verb.
     return root.head.nbor(-1).lemma_.lower() in EVENT_NOUNS
+
+
+def _introduced(name: Span) -> bool:
+    """Whether the name renames a common noun phrase that introduces it, set off by commas
+    ("an existing JavaScript interpreter, SpiderMonkey, ...", "The trace compilation
+    subsystem, NANOJIT, is ...")."""
+    root = name.root
+    head = root.head
+    if root.dep_ != "appos" or head.pos_ != "NOUN" or head.i >= name.start:
+        return False
+    if head.lemma_.lower() in ROLE_NOUNS or head.dep_ not in ("nsubj", "dobj", "pobj"):
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
+        return False
+    between = name.doc[head.i + 1 : name.start]
+    if len(between) != 1 or between[0].text != ",":
+        return False
+    return name.end >= len(name.doc) or name.doc[name.end].text in (",", ".", ";")
+
+
+def _in_an_event(name: Span) -> bool:
+    """Whether the name is in the subject of a clause that says an event happened to it
+    ("X was involved in an accident", "X suffered a fire")."""
+    token = name.root
+    while token.dep_ not in ("nsubj", "nsubjpass") and token.head != token:
+        if token.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"):
+            return False
+        token = token.head
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = token.head
+    if not (
+        _is_finite(verb) or any(_is_finite(c) for c in verb.children if c.dep_.startswith("aux"))
+    ):
+        return False
+    for child in verb.children:
+        objects = (
+            [child]
+            if child.dep_ == "dobj"
+            else [g for g in child.children if g.dep_ == "pobj"]
+            if child.dep_ == "prep"
+            else []
+        )
+        if any(o.lemma_.lower() in EVENT_NOUNS for o in objects):
+            return True
+    return False
 
 
 def _enumerated_cases(segment: Span, names: list[Span]) -> list[tuple[Span, list[Span]]]:
@@ -781,11 +898,17 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
     text = _name_text(span)
     if len(text) < 2 or not any(c.isalpha() for c in text):
         return False
+    before = doc_text(span.doc)[max(0, span.start_char - 2) : span.start_char]
+    if len(before) == 2 and before[1] == "-" and before[0].islower():
+        return False  # "from a resource-Geothermal": words of a chart run together
+    last = span[-1]
+    if last.is_alpha and last.text.islower() and last.lower_ not in SCHEME_HEADS:
+        return False  # "AOA Sensor System Test Before further flight": a heading run on
     lowered = text.lower()
     words = re.findall(r"[a-z0-9]+", lowered)
     if not words or lowered in GENERIC_NAME_WORDS or " ".join(words) in GENERIC_NAME_WORDS:
         return False
-    if words[0] in DOCUMENT_PART_WORDS:
+    if words[0] in DOCUMENT_PART_WORDS and not _part_named_scheme(span):
         return False
     if words[0] in TITLE_WORDS or words[-1] in TITLE_WORDS:
         return False
@@ -810,8 +933,27 @@ def _acceptable_name(span: Span, segment: Span) -> bool:
         # A bare acronym ("MCAS", "FFI") is a term of art unless it names an organisation.
         return content[0].ent_type_ in ("ORG", "GPE")
     # A person is not a case; a one-word "person" is usually a product the model misread.
-    people = [e for e in span.ents if e.label_ == "PERSON" and len(e) > 1]
+    # "Family Hubs", which the model read as a person, are what their last word says.
+    people = [
+        e
+        for e in span.ents
+        if e.label_ == "PERSON" and len(e) > 1 and not _is_head(e[-1], SCHEME_HEADS)
+    ]
     return not (len(people) == 1 and len(people[0]) >= len(content))
+
+
+def _part_named_scheme(span: Span) -> bool:
+    """Whether a name that opens with a document part's word is a scheme named after a
+    part of a law ("Title VI Innovative Education grants"), not the part itself."""
+    words = [t for t in span if t.is_alpha]
+    named = [t for t in words[1:] if t.text[:1].isupper() and not t.is_upper]
+    return len(named) >= 2 and _is_head(words[-1], SCHEME_HEADS)
+
+
+def _is_head(token: Token, heads: frozenset[str]) -> bool:
+    """Whether a word is one of `heads`, in the singular or plural ("Hubs", "grants")."""
+    word = token.lower_
+    return word in heads or token.lemma_.lower() in heads or word.removesuffix("s") in heads
 
 
 def _is_common_word(token: Token) -> bool:
@@ -863,7 +1005,7 @@ def _is_scheme(name: Span) -> bool:
     itself ("a European Union program" is the EU's, not a programme's name).
     """
     tokens = [t for t in name if t.is_alpha]
-    if len(tokens) < 2 or tokens[-1].lower_ not in SCHEME_HEADS:
+    if len(tokens) < 2 or not _is_head(tokens[-1], SCHEME_HEADS):
         return False
     if tokens[-1].text[:1].isupper():
         return True
@@ -917,8 +1059,8 @@ def _is_action(verb: Token) -> bool:
 
 
 def is_law(name: str) -> bool:
-    """Whether a name is a law's ("Energy Policy Act", "Finance Bill")."""
-    words = name.split()
+    """Whether a name is a law's ("Energy Policy Act", "Finance Bill", "X Act of 2005")."""
+    words = re.sub(r"\s+of\s+\d{4}$", "", name.strip()).split()
     return len(words) >= 2 and words[-1].lower() in LAW_HEADS and words[-1][:1].isupper()
 
 
@@ -954,8 +1096,9 @@ def _acting_subject_token(name: Span) -> Token | None:
     """The subject through which the name acts (itself, or "officials" of it), if it does."""
     root = name.root
     subject: Token | None = None
+    verb = _clause_verb_after(name)
     # A passive subject ("X was established in 1975") is not shown doing anything.
-    if root.dep_ == "nsubj":
+    if root.dep_ == "nsubj" or verb is not None:
         subject = root
     elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ == "nsubj":
         subject = root.head
@@ -967,7 +1110,13 @@ def _acting_subject_token(name: Span) -> Token | None:
         and root.head.head.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS
     ):
         subject = root.head.head
-    if subject is None or not (_is_action(subject.head) or _reports_action(subject.head)):
+    if verb is None and subject is not None:
+        verb = subject.head
+    if subject is None or verb is None or not (_is_action(verb) or _reports_action(verb)):
+        return None
+    if verb.lemma_.lower() in QUANTITY_VERBS and not any(c.dep_ == "dobj" for c in verb.children):
+        return None  # "the new State Pension increased by £900": an amount, not a case
+    if _defined_by_its_parent(subject):
         return None
     if subject is root and is_law(_name_text(name)):
         # "The Energy Policy Act of 2005 promoted ...": what a law does is its effect, not a
@@ -975,9 +1124,26 @@ def _acting_subject_token(name: Span) -> Token | None:
         return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
-    if _in_a_list(name):
+    if _in_a_list(name) and verb != _clause_verb_after(name):
         return None
     return subject
+
+
+def _clause_verb_after(name: Span) -> Token | None:
+    """The verb of a second clause that the name opens but the parse hung elsewhere
+    ("Nissan is investing in Sunderland and BMW made ...": BMW read as a second place)."""
+    root = name.root
+    doc = name.doc
+    if root.dep_ != "conj" or name.end >= len(doc) or name.start == 0:
+        return None
+    if doc[name.start - 1].lower_ != "and":
+        return None
+    verb = doc[name.end]
+    if verb.dep_ != "conj" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    return verb
 
 
 def _object_verb(name: Span) -> Token | None:
@@ -1004,7 +1170,9 @@ def _acted_on(name: Span) -> bool:
         return False
     if _in_a_list(name, joined_after=False):
         return False  # a list of names ("we selected Brazil, Denmark and France")
-    return verb.pos_ == "VERB" and verb.lemma_.lower() not in NON_ACTION_VERBS
+    lemma = verb.lemma_.lower()
+    # "We have increased Carer's Allowance by £1,500": an amount changed, not a case.
+    return verb.pos_ == "VERB" and lemma not in NON_ACTION_VERBS and lemma not in QUANTITY_VERBS
 
 
 def _is_naming(name: Span) -> bool:
