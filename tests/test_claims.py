@@ -99,6 +99,31 @@ def test_a_subjunctive_after_suggest_or_recommend_is_advice_not_a_hedge(nlp: Any
     assert finding._.extractor_claim_hedged is True
 
 
+def test_may_granting_leave_under_a_rule_is_not_a_hedge(nlp: Any) -> None:
+    text = (
+        "As amended, section 108 permits up to three copies, which may be digital. "
+        "The new rule may allow libraries to make three copies of a work. "
+        "Councils may find that residents prefer to report problems on the web."
+    )
+    hedged = {t: s._.extractor_claim_hedged for t, s in candidates(nlp, text).items()}
+    assert hedged == {
+        "As amended, section 108 permits up to three copies, which may be digital.": False,
+        "The new rule may allow libraries to make three copies of a work.": True,
+        "Councils may find that residents prefer to report problems on the web.": True,
+    }
+
+
+def test_a_hedge_in_a_premise_put_first_does_not_hedge_the_claim(nlp: Any) -> None:
+    text = (
+        "Since copying may be a fair use, section 1201 does not prohibit circumventing "
+        "a measure that prevents copying. "
+        "Section 1201 does not prohibit circumventing a measure that prevents copying, "
+        "because copying may be a fair use."
+    )
+    hedged = {t[:20]: s._.extractor_claim_hedged for t, s in candidates(nlp, text).items()}
+    assert hedged == {"Since copying may be": False, "Section 1201 does no": True}
+
+
 def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:
     (span,) = candidates(nlp, "The triggers are valued by the majority of agents.").values()
     assert span._.extractor_claim_kind == "statistic"

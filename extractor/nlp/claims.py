@@ -203,12 +203,19 @@ class ClaimFinder:
             found.setdefault(category, []).extend(token_cues)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        mandates = {t.i - span.start for t in span if self._mandate(t) is not None}
+        # Hedge words that do not hedge the claim: advice ("we suggest that X do"), leave
+        # a rule grants ("permits copies, which may be digital"), a premise put first
+        # ("Since X may be Y, the act does not prohibit Z").
+        unhedged = {
+            t.i - span.start
+            for t in span
+            if self._mandate(t) is not None or self._permission(t) or self._in_premise(t, span)
+        }
         hedges = sorted(
             {
                 sub[s:e].text.lower()
                 for _, s, e in self.hedges(sub)
-                if not any(s <= i < e for i in mandates)  # "we suggest that X do": advice
+                if not any(s <= i < e for i in unhedged)
             }
         )
         # The strongest kind counts in full, each further kind a little: a long sentence
@@ -351,6 +358,27 @@ class ClaimFinder:
             if modals & {"should", "must"}:
                 return clause
         return None
+
+    def _permission(self, token: Token) -> bool:
+        """Whether a "may" grants leave under a verb of permitting, as a rule does ("section
+        108 permits up to three copies, which may be digital"), rather than hedging ("this
+        may allow councils to save": the permitting verb is its own, so a hedge)."""
+        if token.lower_ != "may" or token.tag_ != "MD":
+            return False
+        lemmas = self.data["permission_lemmas"]
+        return any(
+            verb.pos_ == "VERB" and verb.lemma_.lower() in lemmas for verb in token.head.ancestors
+        )
+
+    def _in_premise(self, token: Token, span: Span) -> bool:
+        """Whether a word sits in a premise or concession put before the main clause
+        ("Since copying may be a fair use, section 1201 does not prohibit it"; "Although
+        costs may fall, ..."): a hedge there qualifies the ground, not the claim."""
+        marks = self.data["premise_marks"]
+        for clause in itertools.chain([token], token.ancestors):
+            if clause.dep_ == "advcl" and clause.i < span.root.i:
+                return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
+        return False
 
     def _after_key_intro(self, span: Span) -> bool:
         """Whether a list item follows a line that announces findings or recommendations
