@@ -124,6 +124,42 @@ def test_a_hedge_in_a_premise_put_first_does_not_hedge_the_claim(nlp: Any) -> No
     assert hedged == {"Since copying may be": False, "Section 1201 does no": True}
 
 
+def test_a_time_limit_is_a_figure_to_check(nlp: Any) -> None:
+    text = (
+        "The service provider must put the material back up within 10-14 business days "
+        "after receiving the counter notification."
+    )
+    (span,) = candidates(nlp, text).values()
+    assert "within 10-14 business days" in span._.extractor_claim_cues
+    assert span._.extractor_claim_kind == "statistic"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        (
+            "The risks of low radiation doses pale in comparison to the risks of smoking.",
+            "pale in comparison",
+        ),
+        ("The cost of doing nothing dwarfs the cost of the new contact centre.", "dwarfs"),
+    ],
+)
+def test_comparison_idioms_are_comparisons(nlp: Any, sentence: str, cue: str) -> None:
+    (span,) = candidates(nlp, sentence).values()
+    assert span._.extractor_claim_kind == "comparison"
+    assert cue in span._.extractor_claim_cues
+
+
+def test_a_sentence_that_only_announces_a_list_ranks_lower(nlp: Any) -> None:
+    text = (
+        "The service provider must meet the following conditions:\n"
+        "The service provider must meet these strict conditions.\n"
+    )
+    scores = {t: s._.extractor_claim_score for t, s in candidates(nlp, text).items()}
+    lead_in = scores["The service provider must meet the following conditions:"]
+    assert lead_in < scores["The service provider must meet these strict conditions."]
+
+
 def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:
     (span,) = candidates(nlp, "The triggers are valued by the majority of agents.").values()
     assert span._.extractor_claim_kind == "statistic"

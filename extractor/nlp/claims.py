@@ -70,6 +70,18 @@ _HARD_NUMBER = re.compile(
     r"|\b\d+\s(?:out\s)?of\s(?:the\s)?\d+\b",
     re.IGNORECASE,
 )
+# A time limit a rule sets, a quantity a reader can check: "within 10-14 business days",
+# "no later than six months after", "within 18 months of enactment".
+_TIME_LIMIT = re.compile(
+    r"\b(?:within|no later than|not later than|no more than|no less than)\s"
+    r"(?:\d+(?:\s?[-–]\s?\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|eighteen|twenty|thirty|sixty|ninety)\s"
+    r"(?:(?:business|working|calendar)\s)?(?:hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+# A sentence that only announces a list ("The following conditions must be met:") says
+# what it says in the items that follow.
+_LIST_LEAD_IN = re.compile(r"\b(?:the following|as follows)\b[^:]*:\W*$", re.IGNORECASE)
 # A sentence that gives an example or an aside supports a claim rather than making one.
 _ASIDE = re.compile(
     r"^\W*(?:for example|for instance|e\.g\.|note that|\(|in one case|as an example)", re.I
@@ -234,6 +246,8 @@ class ClaimFinder:
             score += self.weights["method"]
         if _ASIDE.match(span.text):
             score += self.weights["aside"]
+        if _LIST_LEAD_IN.search(span.text):
+            score += self.weights["list_lead_in"]
         if len(span) > int(self.data["long_words"]):
             score += self.weights["long"]
         elif len(span) <= int(self.data["pointed_words"]):
@@ -302,7 +316,9 @@ class ClaimFinder:
         for ent in span.ents:
             if ent.label_ in stat["entity_labels"] and _is_quantity(ent):
                 add("statistic", ent.text)
-        for match in _HARD_NUMBER.finditer(span.text):
+        for match in itertools.chain(
+            _HARD_NUMBER.finditer(span.text), _TIME_LIMIT.finditer(span.text)
+        ):
             add("hard_statistic", match.group().strip())
         for token in span:
             lower = token.lower_
