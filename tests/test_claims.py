@@ -236,6 +236,30 @@ def test_a_page_of_prose_does_not_yield_every_sentence(nlp: Any) -> None:
     assert len(claims) < len(sentences) / 2
 
 
+def test_every_page_gets_its_share_of_the_claims(nlp: Any) -> None:
+    strong = " ".join(
+        f"Council {n} spent {n * 3}% more on its website in {year}, because residents asked."
+        for n, year in zip(range(1, 25), range(1990, 2014), strict=True)
+    )
+    weak = " ".join(
+        f"The council provides a web form for service number {n} on its own site."
+        for n in range(1, 25)
+    )
+    pages = [PageText(i, str(i), "printed", t, True) for i, t in ((1, strong), (2, weak))]
+    page_docs = [PageDoc(page, nlp(page.nlp_text)) for page in pages]
+    weak_doc = page_docs[1].doc
+    assert len(weak_doc.spans[CLAIMS_KEY]) > 10  # candidates, all ranking below the strong
+    claims = collect_claims(page_docs)
+    data = cue_data()
+    per_claim, share = float(data["words_per_claim"]), float(data["page_share"])
+    words = [sum(1 for t in pd.doc if t.is_alpha) for pd in page_docs]
+    weak_share = int(words[1] / per_claim * share)
+    assert weak_share >= 3
+    assert sum(1 for c in claims if c.page.index == 2) >= weak_share
+    assert sum(1 for c in claims if c.page.index == 1) >= int(words[0] / per_claim * share)
+    assert len(claims) <= sum(words) / per_claim  # shares of the budget, not more claims
+
+
 def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:
     text = (
         "Residents were asked how they contact the council and most said by phone\n"

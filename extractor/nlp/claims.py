@@ -619,10 +619,12 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
 
     The document gets one claim per `words_per_claim` words, one per
     `words_per_claim_summary` in its summary sections, where a paper states its key
-    claims. Every page first gets its
-    best `min_per_page` candidates; the rest of the budget goes to the best candidates of
-    the whole document (those in a summary section rank higher), a page taking at most
-    one per `words_per_claim_max` words. A paragraph start that spaCy read as a soft
+    claims. Every page first gets its best candidates up to `page_share` of what its own
+    words allow (at least `min_per_page`), so that the claims spread over the paper
+    rather than all coming from a few pages of strong sentences (pledges, figures); the
+    rest of the budget goes to the best candidates of the whole document (those in a
+    summary section rank higher), a page taking at most one per `words_per_claim_max`
+    words. A paragraph start that spaCy read as a soft
     wrap ranks as one; in a summary section in the first half of the document (where
     summaries are) a paragraph's lead sentence is a candidate
     even without a cue; candidates in the appendices rank lower.
@@ -637,6 +639,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     appended = appendix_start(page_docs)
     ranked: list[tuple[float, int, int, Span]] = []
     page_max: dict[int, int] = {}
+    page_min: dict[int, int] = {}
     allowance = 0.0
     for order, pd in enumerate(page_docs):
         ranges = summary.get(pd.page.index, [])
@@ -646,10 +649,15 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
             for token in pd.doc
             if token.is_alpha and any(lo <= token.idx < hi for lo, hi in ranges)
         )
-        allowance += in_summary / float(data["words_per_claim_summary"])
-        allowance += (words - in_summary) / float(data["words_per_claim"])
+        own = in_summary / float(data["words_per_claim_summary"])
+        own += (words - in_summary) / float(data["words_per_claim"])
+        allowance += own
         page_max[pd.page.index] = max(
             int(data["min_per_page"]), words // int(data["words_per_claim_max"])
+        )
+        page_min[pd.page.index] = min(
+            page_max[pd.page.index],
+            max(int(data["min_per_page"]), int(own * float(data["page_share"]))),
         )
         leads = paragraph_leads(pd.page.text)
         front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
@@ -672,7 +680,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     taken: set[tuple[int, int]] = set()
     for _, order, start, span in ranked:
         index = page_docs[order].page.index
-        if len(chosen[index]) < int(data["min_per_page"]):
+        if len(chosen[index]) < page_min[index]:
             chosen[index].append(span)
             taken.add((order, start))
     count = len(taken)
