@@ -158,6 +158,13 @@ def test_a_sentence_that_only_announces_a_list_ranks_lower(nlp: Any) -> None:
     scores = {t: s._.extractor_claim_score for t, s in candidates(nlp, text).items()}
     lead_in = scores["The service provider must meet the following conditions:"]
     assert lead_in < scores["The service provider must meet these strict conditions."]
+    text = (
+        "We will build new homes in every region by:\n"
+        "We will build new homes in every region by then.\n"
+    )
+    scores = {t: s._.extractor_claim_score for t, s in candidates(nlp, text).items()}
+    lead_in = scores["We will build new homes in every region by:"]
+    assert lead_in < scores["We will build new homes in every region by then."]
 
 
 def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:

@@ -79,9 +79,12 @@ _TIME_LIMIT = re.compile(
     r"(?:(?:business|working|calendar)\s)?(?:hours?|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
-# A sentence that only announces a list ("The following conditions must be met:") says
-# what it says in the items that follow.
+# A sentence that announces a list ("The following conditions must be met:") says what it
+# says in the items that follow.
 _LIST_LEAD_IN = re.compile(r"\b(?:the following|as follows)\b[^:]*:\W*$", re.IGNORECASE)
+# Parts of speech that leave a sentence wanting its complement when a colon follows them
+# ("we will:", "by:", "providing:"): the list below completes it.
+_OPEN_BEFORE_COLON = frozenset(["AUX", "ADP", "VERB", "PART", "SCONJ"])
 # A sentence that gives an example or an aside supports a claim rather than making one.
 _ASIDE = re.compile(
     r"^\W*(?:for example|for instance|e\.g\.|note that|\(|in one case|as an example)", re.I
@@ -246,7 +249,7 @@ class ClaimFinder:
             score += self.weights["method"]
         if _ASIDE.match(span.text):
             score += self.weights["aside"]
-        if _LIST_LEAD_IN.search(span.text):
+        if _is_list_lead_in(span):
             score += self.weights["list_lead_in"]
         if len(span) > int(self.data["long_words"]):
             score += self.weights["long"]
@@ -429,6 +432,18 @@ def _is_listed_question(span: Span, text: str) -> bool:
         (t for t in span if not (t.is_punct or t.is_space or _is_bullet_token(t.text))), None
     )
     return first is not None and first.tag_ in ("WDT", "WP", "WP$", "WRB")
+
+
+def _is_list_lead_in(span: Span) -> bool:
+    """A sentence that announces the list below it: "... the following conditions:", "...
+    are as follows:", or one that stops at a colon before its complement ("In the next
+    Parliament, we will:", "... by:")."""
+    if _LIST_LEAD_IN.search(span.text):
+        return True
+    words = [t for t in span if not t.is_space]
+    if len(words) < 2 or words[-1].text != ":":
+        return False
+    return words[-2].pos_ in _OPEN_BEFORE_COLON
 
 
 def _is_heading(text: str) -> bool:
