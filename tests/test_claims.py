@@ -99,6 +99,74 @@ def test_a_subjunctive_after_suggest_or_recommend_is_advice_not_a_hedge(nlp: Any
     assert finding._.extractor_claim_hedged is True
 
 
+def test_may_granting_leave_under_a_rule_is_not_a_hedge(nlp: Any) -> None:
+    text = (
+        "As amended, section 108 permits up to three copies, which may be digital. "
+        "The new rule may allow libraries to make three copies of a work. "
+        "Councils may find that residents prefer to report problems on the web."
+    )
+    hedged = {t: s._.extractor_claim_hedged for t, s in candidates(nlp, text).items()}
+    assert hedged == {
+        "As amended, section 108 permits up to three copies, which may be digital.": False,
+        "The new rule may allow libraries to make three copies of a work.": True,
+        "Councils may find that residents prefer to report problems on the web.": True,
+    }
+
+
+def test_a_hedge_in_a_premise_put_first_does_not_hedge_the_claim(nlp: Any) -> None:
+    text = (
+        "Since copying may be a fair use, section 1201 does not prohibit circumventing "
+        "a measure that prevents copying. "
+        "Section 1201 does not prohibit circumventing a measure that prevents copying, "
+        "because copying may be a fair use."
+    )
+    hedged = {t[:20]: s._.extractor_claim_hedged for t, s in candidates(nlp, text).items()}
+    assert hedged == {"Since copying may be": False, "Section 1201 does no": True}
+
+
+def test_a_time_limit_is_a_figure_to_check(nlp: Any) -> None:
+    text = (
+        "The service provider must put the material back up within 10-14 business days "
+        "after receiving the counter notification."
+    )
+    (span,) = candidates(nlp, text).values()
+    assert "within 10-14 business days" in span._.extractor_claim_cues
+    assert span._.extractor_claim_kind == "statistic"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        (
+            "The risks of low radiation doses pale in comparison to the risks of smoking.",
+            "pale in comparison",
+        ),
+        ("The cost of doing nothing dwarfs the cost of the new contact centre.", "dwarfs"),
+    ],
+)
+def test_comparison_idioms_are_comparisons(nlp: Any, sentence: str, cue: str) -> None:
+    (span,) = candidates(nlp, sentence).values()
+    assert span._.extractor_claim_kind == "comparison"
+    assert cue in span._.extractor_claim_cues
+
+
+def test_a_sentence_that_only_announces_a_list_ranks_lower(nlp: Any) -> None:
+    text = (
+        "The service provider must meet the following conditions:\n"
+        "The service provider must meet these strict conditions.\n"
+    )
+    scores = {t: s._.extractor_claim_score for t, s in candidates(nlp, text).items()}
+    lead_in = scores["The service provider must meet the following conditions:"]
+    assert lead_in < scores["The service provider must meet these strict conditions."]
+    text = (
+        "We will build new homes in every region by:\n"
+        "We will build new homes in every region by then.\n"
+    )
+    scores = {t: s._.extractor_claim_score for t, s in candidates(nlp, text).items()}
+    lead_in = scores["We will build new homes in every region by:"]
+    assert lead_in < scores["We will build new homes in every region by then."]
+
+
 def test_a_proportion_of_the_people_asked_is_a_statistic(nlp: Any) -> None:
     (span,) = candidates(nlp, "The triggers are valued by the majority of agents.").values()
     assert span._.extractor_claim_kind == "statistic"
@@ -173,6 +241,30 @@ def test_a_page_of_prose_does_not_yield_every_sentence(nlp: Any) -> None:
     words = sum(1 for t in doc if t.is_alpha)
     assert 1 <= len(claims) <= words // int(cue_data()["words_per_claim"]) + 1
     assert len(claims) < len(sentences) / 2
+
+
+def test_every_page_gets_its_share_of_the_claims(nlp: Any) -> None:
+    strong = " ".join(
+        f"Council {n} spent {n * 3}% more on its website in {year}, because residents asked."
+        for n, year in zip(range(1, 25), range(1990, 2014), strict=True)
+    )
+    weak = " ".join(
+        f"The council provides a web form for service number {n} on its own site."
+        for n in range(1, 25)
+    )
+    pages = [PageText(i, str(i), "printed", t, True) for i, t in ((1, strong), (2, weak))]
+    page_docs = [PageDoc(page, nlp(page.nlp_text)) for page in pages]
+    weak_doc = page_docs[1].doc
+    assert len(weak_doc.spans[CLAIMS_KEY]) > 10  # candidates, all ranking below the strong
+    claims = collect_claims(page_docs)
+    data = cue_data()
+    per_claim, share = float(data["words_per_claim"]), float(data["page_share"])
+    words = [sum(1 for t in pd.doc if t.is_alpha) for pd in page_docs]
+    weak_share = int(words[1] / per_claim * share)
+    assert weak_share >= 3
+    assert sum(1 for c in claims if c.page.index == 2) >= weak_share
+    assert sum(1 for c in claims if c.page.index == 1) >= int(words[0] / per_claim * share)
+    assert len(claims) <= sum(words) / per_claim  # shares of the budget, not more claims
 
 
 def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:

@@ -70,6 +70,21 @@ _HARD_NUMBER = re.compile(
     r"|\b\d+\s(?:out\s)?of\s(?:the\s)?\d+\b",
     re.IGNORECASE,
 )
+# A time limit a rule sets, a quantity a reader can check: "within 10-14 business days",
+# "no later than six months after", "within 18 months of enactment".
+_TIME_LIMIT = re.compile(
+    r"\b(?:within|no later than|not later than|no more than|no less than)\s"
+    r"(?:\d+(?:\s?[-–]\s?\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|eighteen|twenty|thirty|sixty|ninety)\s"
+    r"(?:(?:business|working|calendar)\s)?(?:hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+# A sentence that announces a list ("The following conditions must be met:") says what it
+# says in the items that follow.
+_LIST_LEAD_IN = re.compile(r"\b(?:the following|as follows)\b[^:]*:\W*$", re.IGNORECASE)
+# Parts of speech that leave a sentence wanting its complement when a colon follows them
+# ("we will:", "by:", "providing:"): the list below completes it.
+_OPEN_BEFORE_COLON = frozenset(["AUX", "ADP", "VERB", "PART", "SCONJ"])
 # A sentence that gives an example or an aside supports a claim rather than making one.
 _ASIDE = re.compile(
     r"^\W*(?:for example|for instance|e\.g\.|note that|\(|in one case|as an example)", re.I
@@ -203,12 +218,19 @@ class ClaimFinder:
             found.setdefault(category, []).extend(token_cues)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        mandates = {t.i - span.start for t in span if self._mandate(t) is not None}
+        # Hedge words that do not hedge the claim: advice ("we suggest that X do"), leave
+        # a rule grants ("permits copies, which may be digital"), a premise put first
+        # ("Since X may be Y, the act does not prohibit Z").
+        unhedged = {
+            t.i - span.start
+            for t in span
+            if self._mandate(t) is not None or self._permission(t) or self._in_premise(t, span)
+        }
         hedges = sorted(
             {
                 sub[s:e].text.lower()
                 for _, s, e in self.hedges(sub)
-                if not any(s <= i < e for i in mandates)  # "we suggest that X do": advice
+                if not any(s <= i < e for i in unhedged)
             }
         )
         # The strongest kind counts in full, each further kind a little: a long sentence
@@ -227,6 +249,8 @@ class ClaimFinder:
             score += self.weights["method"]
         if _ASIDE.match(span.text):
             score += self.weights["aside"]
+        if _is_list_lead_in(span):
+            score += self.weights["list_lead_in"]
         if len(span) > int(self.data["long_words"]):
             score += self.weights["long"]
         elif len(span) <= int(self.data["pointed_words"]):
@@ -295,7 +319,9 @@ class ClaimFinder:
         for ent in span.ents:
             if ent.label_ in stat["entity_labels"] and _is_quantity(ent):
                 add("statistic", ent.text)
-        for match in _HARD_NUMBER.finditer(span.text):
+        for match in itertools.chain(
+            _HARD_NUMBER.finditer(span.text), _TIME_LIMIT.finditer(span.text)
+        ):
             add("hard_statistic", match.group().strip())
         for token in span:
             lower = token.lower_
@@ -352,6 +378,27 @@ class ClaimFinder:
                 return clause
         return None
 
+    def _permission(self, token: Token) -> bool:
+        """Whether a "may" grants leave under a verb of permitting, as a rule does ("section
+        108 permits up to three copies, which may be digital"), rather than hedging ("this
+        may allow councils to save": the permitting verb is its own, so a hedge)."""
+        if token.lower_ != "may" or token.tag_ != "MD":
+            return False
+        lemmas = self.data["permission_lemmas"]
+        return any(
+            verb.pos_ == "VERB" and verb.lemma_.lower() in lemmas for verb in token.head.ancestors
+        )
+
+    def _in_premise(self, token: Token, span: Span) -> bool:
+        """Whether a word sits in a premise or concession put before the main clause
+        ("Since copying may be a fair use, section 1201 does not prohibit it"; "Although
+        costs may fall, ..."): a hedge there qualifies the ground, not the claim."""
+        marks = self.data["premise_marks"]
+        for clause in itertools.chain([token], token.ancestors):
+            if clause.dep_ == "advcl" and clause.i < span.root.i:
+                return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
+        return False
+
     def _after_key_intro(self, span: Span) -> bool:
         """Whether a list item follows a line that announces findings or recommendations
         ("The main findings of the study are:")."""
@@ -385,6 +432,18 @@ def _is_listed_question(span: Span, text: str) -> bool:
         (t for t in span if not (t.is_punct or t.is_space or _is_bullet_token(t.text))), None
     )
     return first is not None and first.tag_ in ("WDT", "WP", "WP$", "WRB")
+
+
+def _is_list_lead_in(span: Span) -> bool:
+    """A sentence that announces the list below it: "... the following conditions:", "...
+    are as follows:", or one that stops at a colon before its complement ("In the next
+    Parliament, we will:", "... by:")."""
+    if _LIST_LEAD_IN.search(span.text):
+        return True
+    words = [t for t in span if not t.is_space]
+    if len(words) < 2 or words[-1].text != ":":
+        return False
+    return words[-2].pos_ in _OPEN_BEFORE_COLON
 
 
 def _is_heading(text: str) -> bool:
@@ -575,10 +634,12 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
 
     The document gets one claim per `words_per_claim` words, one per
     `words_per_claim_summary` in its summary sections, where a paper states its key
-    claims. Every page first gets its
-    best `min_per_page` candidates; the rest of the budget goes to the best candidates of
-    the whole document (those in a summary section rank higher), a page taking at most
-    one per `words_per_claim_max` words. A paragraph start that spaCy read as a soft
+    claims. Every page first gets its best candidates up to `page_share` of what its own
+    words allow (at least `min_per_page`), so that the claims spread over the paper
+    rather than all coming from a few pages of strong sentences (pledges, figures); the
+    rest of the budget goes to the best candidates of the whole document (those in a
+    summary section rank higher), a page taking at most one per `words_per_claim_max`
+    words. A paragraph start that spaCy read as a soft
     wrap ranks as one; in a summary section in the first half of the document (where
     summaries are) a paragraph's lead sentence is a candidate
     even without a cue; candidates in the appendices rank lower.
@@ -593,6 +654,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     appended = appendix_start(page_docs)
     ranked: list[tuple[float, int, int, Span]] = []
     page_max: dict[int, int] = {}
+    page_min: dict[int, int] = {}
     allowance = 0.0
     for order, pd in enumerate(page_docs):
         ranges = summary.get(pd.page.index, [])
@@ -602,10 +664,15 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
             for token in pd.doc
             if token.is_alpha and any(lo <= token.idx < hi for lo, hi in ranges)
         )
-        allowance += in_summary / float(data["words_per_claim_summary"])
-        allowance += (words - in_summary) / float(data["words_per_claim"])
+        own = in_summary / float(data["words_per_claim_summary"])
+        own += (words - in_summary) / float(data["words_per_claim"])
+        allowance += own
         page_max[pd.page.index] = max(
             int(data["min_per_page"]), words // int(data["words_per_claim_max"])
+        )
+        page_min[pd.page.index] = min(
+            page_max[pd.page.index],
+            max(int(data["min_per_page"]), int(own * float(data["page_share"]))),
         )
         leads = paragraph_leads(pd.page.text)
         front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
@@ -628,7 +695,7 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
     taken: set[tuple[int, int]] = set()
     for _, order, start, span in ranked:
         index = page_docs[order].page.index
-        if len(chosen[index]) < int(data["min_per_page"]):
+        if len(chosen[index]) < page_min[index]:
             chosen[index].append(span)
             taken.add((order, start))
     count = len(taken)
