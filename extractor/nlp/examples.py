@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -503,7 +503,7 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
     # A law is not a case in its own right ("promoted ... by reauthorizing funding").
     alternatives = [_name_text(n) for n in others if not is_law(_name_text(n))]
-    return _mentions(segment, chosen, actor, alternatives, item_names)
+    return _mentions(segment, chosen, actor, alternatives, item_names, acting)
 
 
 def _mentions(
@@ -512,6 +512,7 @@ def _mentions(
     actor: Span | None,
     alternatives: list[str],
     item_names: dict[int, list[str]],
+    acting: Sequence[Span] = (),
 ) -> list[ExampleMention]:
     """The mentions of the names chosen in a segment, with what the segment says of them."""
     text = segment.text
@@ -521,8 +522,7 @@ def _mentions(
         if weak:
             cues = [*cues, weak.group(0).lower()]
         # "Nissan is investing ... and BMW made ...": each subject is its own case's actor.
-        acts = "named subject" in cues and _acting_subject_token(name) is not None
-        name_actor = name if acts else actor
+        name_actor = name if "named subject" in cues and name in acting else actor
         name_text = _name_text(name)
         name_start = name.start_char + max(name.text.find(name_text), 0)
         acronym = ACRONYM.match(doc_text(segment.doc), _printed_end(name, name_text))
@@ -572,10 +572,9 @@ def _hosts_the_clause(name: Span, segment: Span) -> bool:
     if first is None or first.i != preposition.i:
         return False
     verb = preposition.head
-    auxiliaries = [c for c in verb.children if c.dep_.startswith("aux")]
-    if any(c.lower_ in MODAL_AUXILIARIES for c in auxiliaries):
+    if any(c.dep_.startswith("aux") and c.lower_ in MODAL_AUXILIARIES for c in verb.children):
         return False
-    return _is_finite(verb) or any(_is_finite(c) for c in auxiliaries)
+    return _is_finite_clause(verb)
 
 
 def _imperative_verb(segment: Span) -> Token | None:
@@ -625,7 +624,9 @@ def _told_as_done(name: Span, segment: Span) -> bool:
     end = text.find("\n", segment.end_char)
     words = " ".join(_name_text(name).split())
     for sent in doc.sents:
-        if sent.start_char < segment.end_char or (end >= 0 and sent.start_char > end):
+        if end >= 0 and sent.start_char > end:
+            break
+        if sent.start_char < segment.end_char:
             continue
         if words not in " ".join(sent.text.split()):
             continue
@@ -683,18 +684,15 @@ def _in_an_event(name: Span) -> bool:
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return False
     verb = token.head
-    if not (
-        _is_finite(verb) or any(_is_finite(c) for c in verb.children if c.dep_.startswith("aux"))
-    ):
+    if not _is_finite_clause(verb):
         return False
     for child in verb.children:
-        objects = (
-            [child]
-            if child.dep_ == "dobj"
-            else [g for g in child.children if g.dep_ == "pobj"]
-            if child.dep_ == "prep"
-            else []
-        )
+        if child.dep_ == "dobj":
+            objects = [child]
+        elif child.dep_ == "prep":
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+        else:
+            continue
         if any(o.lemma_.lower() in EVENT_NOUNS for o in objects):
             return True
     return False
@@ -1028,13 +1026,16 @@ def _is_finite(token: Token) -> bool:
     return token.tag_ in FINITE_TAGS
 
 
+def _is_finite_clause(verb: Token) -> bool:
+    """Whether a verb is finite itself or through an auxiliary ("has used", "was piloted")."""
+    return _is_finite(verb) or any(_is_finite(c) for c in verb.children if c.dep_.startswith("aux"))
+
+
 def _is_action(verb: Token) -> bool:
     """A verb that reports something done or offered: not modal, not a saying or seeming."""
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    finite = _is_finite(verb) or any(
-        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
-    )
+    finite = _is_finite_clause(verb)
     # "X developed and piloted Y": the second verb is finite through the first.
     if not finite and not (verb.dep_ == "conj" and _is_finite(verb.head)):
         return False
@@ -1069,9 +1070,7 @@ def _reports_action(verb: Token) -> bool:
     changed a process"): what its subject says it did is shown as done."""
     if verb.lemma_.lower() not in REPORTING_VERBS:
         return False
-    finite = _is_finite(verb) or any(
-        _is_finite(c) for c in verb.children if c.dep_.startswith("aux")
-    )
+    finite = _is_finite_clause(verb)
     if not finite or any(c.lower_ in MODAL_AUXILIARIES for c in verb.children):
         return False
     return any(c.dep_ == "ccomp" and _is_action(c) for c in verb.children)
@@ -1096,9 +1095,10 @@ def _acting_subject_token(name: Span) -> Token | None:
     """The subject through which the name acts (itself, or "officials" of it), if it does."""
     root = name.root
     subject: Token | None = None
-    verb = _clause_verb_after(name)
+    second_clause = _clause_verb_after(name)
+    verb = second_clause
     # A passive subject ("X was established in 1975") is not shown doing anything.
-    if root.dep_ == "nsubj" or verb is not None:
+    if root.dep_ == "nsubj" or second_clause is not None:
         subject = root
     elif root.dep_ in ("poss", "compound", "appos") and root.head.dep_ == "nsubj":
         subject = root.head
@@ -1124,7 +1124,7 @@ def _acting_subject_token(name: Span) -> Token | None:
         return None
     # One of a list of names ("43 states, the District of Columbia, and Puerto Rico had
     # participated") is not shown doing anything of its own.
-    if _in_a_list(name) and verb != _clause_verb_after(name):
+    if _in_a_list(name) and second_clause is None:
         return None
     return subject
 
