@@ -183,6 +183,8 @@ class ClaimFinder:
         self.boilerplate = tuple(data["skip"]["boilerplate"])
         self.caption_starts = frozenset(data["skip"]["caption_starts"])
         self.key_intro_words = tuple(data["key_intro_words"])
+        self.permission_lemmas = frozenset(data["permission_lemmas"])
+        self.premise_marks = frozenset(data["premise_marks"])
 
     def __call__(self, doc: Doc) -> Doc:
         groups: dict[str, list[Span]] = {CLAIMS_KEY: [], PROSE_KEY: []}
@@ -218,19 +220,11 @@ class ClaimFinder:
             found.setdefault(category, []).extend(token_cues)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        # Hedge words that do not hedge the claim: advice ("we suggest that X do"), leave
-        # a rule grants ("permits copies, which may be digital"), a premise put first
-        # ("Since X may be Y, the act does not prohibit Z").
-        unhedged = {
-            t.i - span.start
-            for t in span
-            if self._mandate(t) is not None or self._permission(t) or self._in_premise(t, span)
-        }
         hedges = sorted(
             {
                 sub[s:e].text.lower()
                 for _, s, e in self.hedges(sub)
-                if not any(s <= i < e for i in unhedged)
+                if not any(self._not_hedging(t, span) for t in span[s:e])
             }
         )
         # The strongest kind counts in full, each further kind a little: a long sentence
@@ -378,25 +372,36 @@ class ClaimFinder:
                 return clause
         return None
 
+    def _not_hedging(self, token: Token, span: Span) -> bool:
+        """Whether a hedge word does not hedge the claim: advice ("we suggest that X do"),
+        leave a rule grants ("permits copies, which may be digital"), a premise put first
+        ("Since X may be Y, the act does not prohibit Z")."""
+        return (
+            self._mandate(token) is not None
+            or self._permission(token)
+            or self._in_premise(token, span)
+        )
+
     def _permission(self, token: Token) -> bool:
         """Whether a "may" grants leave under a verb of permitting, as a rule does ("section
         108 permits up to three copies, which may be digital"), rather than hedging ("this
         may allow councils to save": the permitting verb is its own, so a hedge)."""
         if token.lower_ != "may" or token.tag_ != "MD":
             return False
-        lemmas = self.data["permission_lemmas"]
         return any(
-            verb.pos_ == "VERB" and verb.lemma_.lower() in lemmas for verb in token.head.ancestors
+            verb.pos_ == "VERB" and verb.lemma_.lower() in self.permission_lemmas
+            for verb in token.head.ancestors
         )
 
     def _in_premise(self, token: Token, span: Span) -> bool:
         """Whether a word sits in a premise or concession put before the main clause
         ("Since copying may be a fair use, section 1201 does not prohibit it"; "Although
         costs may fall, ..."): a hedge there qualifies the ground, not the claim."""
-        marks = self.data["premise_marks"]
         for clause in itertools.chain([token], token.ancestors):
             if clause.dep_ == "advcl" and clause.i < span.root.i:
-                return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
+                return any(
+                    c.dep_ == "mark" and c.lower_ in self.premise_marks for c in clause.children
+                )
         return False
 
     def _after_key_intro(self, span: Span) -> bool:
