@@ -524,14 +524,9 @@ def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | N
 def _read_text(path: Path) -> str:
     if str(path) == "-":
         return sys.stdin.read()
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise InputFileError("no such file", path) from e
-    except IsADirectoryError as e:
-        raise InputFileError("is a directory, not a text file", path) from e
-    except UnicodeDecodeError as e:
-        raise InputFileError("not UTF-8 text", path) from e
+    from extractor.output import read_text
+
+    return read_text(path)
 
 
 @cli.command()

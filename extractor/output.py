@@ -36,23 +36,33 @@ def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
         raise
 
 
-def read_json(path: str | Path, invalid: type[ExtractorError] = InputFileError) -> Any:
-    """Load a JSON file. A file that cannot be read raises InputFileError; one whose content
-    is not UTF-8 JSON raises `invalid` (the caller says which exit code that deserves).
-    Both name the file."""
+def read_text(
+    path: str | Path, kind: str = "text file", invalid: type[ExtractorError] = InputFileError
+) -> str:
+    """Read a UTF-8 text file. A file that cannot be read raises InputFileError; one that is
+    not UTF-8 raises `invalid` (the caller says which exit code that deserves). Both name
+    the file; `kind` says what a directory given in its place is not."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise InputFileError("no such file", path) from e
     except IsADirectoryError as e:
-        raise InputFileError("is a directory, not a JSON file", path) from e
+        raise InputFileError(f"is a directory, not a {kind}", path) from e
     except PermissionError as e:
         raise InputFileError("cannot be read: permission denied", path) from e
     except UnicodeDecodeError as e:
         raise invalid("not UTF-8 text", path) from e
     except OSError as e:
         raise InputFileError(f"cannot be read: {e.strerror or e}", path) from e
+
+
+def read_json(path: str | Path, invalid: type[ExtractorError] = InputFileError) -> Any:
+    """Load a JSON file. A file that cannot be read raises InputFileError; one whose content
+    is not UTF-8 JSON raises `invalid` (the caller says which exit code that deserves).
+    Both name the file."""
+    path = Path(path)
+    text = read_text(path, "JSON file", invalid)
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
