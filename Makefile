@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE ?= samples/uk-hmrc-risk-triggers-report-2015.pdf
 OUT    ?= out
 
-.PHONY: install run test lint format samples bench clean
+.PHONY: install run test lint format samples bench train crossval clean
 
 install: $(STAMP)
 
@@ -28,13 +28,13 @@ test: install lint
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check extractor tests bench
-	$(BIN)/ruff format --check extractor tests bench
+	$(BIN)/ruff check extractor tests bench training
+	$(BIN)/ruff format --check extractor tests bench training
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff check --fix extractor tests bench
-	$(BIN)/ruff format extractor tests bench
+	$(BIN)/ruff check --fix extractor tests bench training
+	$(BIN)/ruff format extractor tests bench training
 
 # Regenerate the expected outputs beside each sample PDF; review the diff before committing.
 samples: install
@@ -45,6 +45,17 @@ samples: install
 bench: install
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/costs.py
+
+# The learned deciders of claims and examples: fitted on every annotated document (the
+# corpus's gold and training/gold) and written to extractor/data/models/ (same data, same
+# bytes). Candidate rows are cached in build/crossval/rows/ by the source they came from.
+train: install
+	$(BIN)/python -m extractor.train
+
+# Cross-validation by document over every annotated document: fit on the other folds, extract
+# the held-out document, score with `extractor evaluate`; report in build/crossval/report.json.
+crossval: install
+	$(BIN)/python -m extractor.crossval
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

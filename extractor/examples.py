@@ -15,15 +15,18 @@ introduce a named case. Here they become examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from extractor.model import Example, PageRef
+from extractor.nlp.decide import Features, LinearModel
 from extractor.nlp.doctext import doc_text
 from extractor.nlp.examples import (
+    CANDIDATE_CUE,
+    CANDIDATES_KEY,
     EXAMPLE_CUES,
     MENTION_ATTR,
     ORGANISATION_HEADS,
@@ -102,7 +105,8 @@ def page_mentions(page_doc: PageDoc) -> Mentions:
     doc = page_doc.doc
     found: Mentions = []
     text = page_doc.page.text
-    for name_span in doc.spans.get(SPAN_KEY, []):
+    proposed = [*doc.spans.get(SPAN_KEY, []), *doc.spans.get(CANDIDATES_KEY, [])]
+    for name_span in sorted(proposed, key=lambda span: span.start):
         mention = name_span._.get(MENTION_ATTR)
         if mention is None or _runs_on_from_a_heading(text, mention):
             continue
@@ -133,11 +137,41 @@ def _runs_on_from_a_heading(text: str, mention: ExampleMention) -> bool:
     return not previous or previous.endswith((".", "!", "?", ":"))
 
 
-def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
-    """One Example per case introduced in the document, in page order."""
+# Where a model carries no tuned threshold: the probability a mention needs to be a case.
+DEFAULT_EXAMPLE_THRESHOLD = 0.5
+# Called with each mention the decider weighs: page position, the mention, its features.
+MentionObserver = Callable[[int, ExampleMention, Features], None]
+
+
+def collect_examples(
+    page_docs: Sequence[PageDoc],
+    model: LinearModel | None = None,
+    observe: MentionObserver | None = None,
+) -> list[Example]:
+    """One Example per case introduced in the document, in page order.
+
+    With a `model`, the learned decider says which mentions (every name the component
+    proposed) introduce a case; without one, the rules' choice stands. `observe` sees
+    every mention weighed, with its features (cross-validation and training record them).
+    """
     topic = _TopicNames([pd.page for pd in page_docs])
     acronyms = defined_acronyms([pd.page.text for pd in page_docs])
-    mentions = [page_mentions(pd) for pd in page_docs]
+    proposed = [page_mentions(pd) for pd in page_docs]
+    first_pages = _first_pages(proposed)
+    threshold = model.setting("threshold", DEFAULT_EXAMPLE_THRESHOLD) if model is not None else 0.0
+
+    def introduces_a_case(position: int, mention: ExampleMention) -> bool:
+        features = document_features(mention, topic, first_pages, position, len(proposed))
+        if observe is not None:
+            observe(position, mention, features)
+        if model is None:
+            return CANDIDATE_CUE not in mention.cues
+        return model.probability(features) >= threshold
+
+    mentions = [
+        [(span, mention) for span, mention in page_found if introduces_a_case(position, mention)]
+        for position, page_found in enumerate(proposed)
+    ]
     cases: list[_Case] = []
     seen: dict[str, _Case] = {}
     for position, page_found in enumerate(mentions):
@@ -187,6 +221,36 @@ def collect_examples(page_docs: Sequence[PageDoc]) -> list[Example]:
             for alias in case.aliases:
                 seen.setdefault(alias, case)
     return [_example(case, page_docs) for case in cases]
+
+
+def _first_pages(mentions: Sequence[Mentions]) -> dict[str, int]:
+    """The first page position on which each name (by its key) is mentioned."""
+    first: dict[str, int] = {}
+    for position, page_found in enumerate(mentions):
+        for _, mention in page_found:
+            first.setdefault(name_key(mention.name), position)
+    return first
+
+
+def document_features(
+    mention: ExampleMention,
+    topic: _TopicNames,
+    first_pages: dict[str, int],
+    position: int,
+    page_count: int,
+) -> Features:
+    """The mention's own features and what the document says of its name: how many of its
+    pages name it (a name on most pages is the paper's subject), whether this is its first
+    page, where in the document it is."""
+    features: Features = dict(mention.features)
+    if mention.kind == "case_study":
+        features["rule:case study heading"] = 1.0
+    naming = topic.page_share(mention.name)
+    features["page_share"] = naming
+    features["topic"] = float(topic.is_topic(mention.name, mention.aliases))
+    features["first_page"] = float(first_pages.get(name_key(mention.name)) == position)
+    features["document_position"] = position / max(page_count - 1, 1)
+    return features
 
 
 # An acronym standing alone: "EBSA", "MCAS", "KPIs".
@@ -329,6 +393,7 @@ class _TopicNames:
     def __init__(self, pages: Sequence[PageText]) -> None:
         self.texts = [page.text for page in pages if page.text.strip()]
         self.cache: dict[str, bool] = {}
+        self.shares: dict[str, float] = {}
 
     def unhyphenated(self, name: str) -> str:
         """The name with a CamelCase word that a line break hyphenated ("Sun-Spider") made
@@ -348,6 +413,13 @@ class _TopicNames:
             re.IGNORECASE,
         )
         return sum(1 for text in self.texts if pattern.search(text))
+
+    def page_share(self, name: str) -> float:
+        """The share of the pages with text that name `name` (cached)."""
+        if name not in self.shares:
+            count = self.pages_naming(name) if name.strip() else 0
+            self.shares[name] = count / len(self.texts) if self.texts else 0.0
+        return self.shares[name]
 
     def is_topic(self, name: str, aliases: Sequence[str]) -> bool:
         # "DOE's R&D" is the paper's DOE again, unless what follows is a named scheme

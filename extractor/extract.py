@@ -33,6 +33,7 @@ from extractor.model import (
 from extractor.nlp.citations import read_citations
 from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
+from extractor.nlp.decide import Deciders, shipped_deciders
 from extractor.nlp.pipeline import build_pipeline
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import PdfDocument, read_pdf
@@ -60,13 +61,15 @@ def extract(
     model: str | None = None,
     include_page_text: bool = True,
     max_pages: int | None = None,
+    deciders: Deciders | None = None,
 ) -> Extraction:
     """Extract pages, labels, items and metadata from the PDF at `path`.
 
     Pass a pipeline from `build_pipeline()` as `nlp` to reuse it across files; otherwise one
-    is built from `model` (default: en_core_web_sm). Raises an ExtractorError subclass for a
-    file that cannot be read; a file that reads but has no text gives an Extraction whose
-    warnings say so.
+    is built from `model` (default: en_core_web_sm). `deciders` are the learned models that
+    choose claims and examples (default: those shipped with the package). Raises an
+    ExtractorError subclass for a file that cannot be read; a file that reads but has no
+    text gives an Extraction whose warnings say so.
     """
     pdf = read_pdf(path, password=password, max_pages=max_pages)
     if nlp is None:
@@ -76,17 +79,21 @@ def extract(
         max_pages=max_pages,
         password_given=password is not None,
     )
-    return extract_document(pdf, nlp, options)
+    return extract_document(pdf, nlp, options, deciders)
 
 
-def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extraction:
+def extract_document(
+    pdf: PdfDocument, nlp: Language, options: Options, deciders: Deciders | None = None
+) -> Extraction:
     """Run the stages after reading on an opened PDF."""
+    if deciders is None:
+        deciders = shipped_deciders()
     pages, warnings = prepare_pages(pdf)
     page_docs = run_nlp(nlp, pages, warnings)
     cost_figures = tuple(collect_cost_figures(page_docs))
     citations, note_regions = read_citations(page_docs)
     claims, citations = link_claims(
-        collect_claims(page_docs), citations, cost_figures, note_regions
+        collect_claims(page_docs, deciders.claims), citations, cost_figures, note_regions
     )
     result = Extraction(
         schema_version=SCHEMA_VERSION,
@@ -94,7 +101,7 @@ def extract_document(pdf: PdfDocument, nlp: Language, options: Options) -> Extra
         document=document_info(pdf.metadata, pages, [page.lines for page in pdf.pages]),
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
-        examples=tuple(collect_examples(page_docs)),
+        examples=tuple(collect_examples(page_docs, deciders.examples)),
         claims=tuple(claims),
         cost_figures=cost_figures,
         citations=tuple(citations),

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
+from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace, usual_line_length
@@ -62,6 +63,19 @@ CUE_KINDS: dict[str, ClaimKind] = {
 BOOST_CATEGORIES = ("emphasis", "author_voice")
 # Categories whose phrases are matched to lower a sentence's rank.
 PENALTY_CATEGORIES = ("method",)
+# Rules of place and shape that add their weight (claim_cues.json "weights") to a sentence's
+# rank; each also reaches the learned decider as a feature of the same name.
+LAYOUT_FLAGS = (
+    "hedge",
+    "list_item",
+    "paragraph_start",
+    "method",
+    "aside",
+    "list_lead_in",
+    "long",
+    "pointed",
+    "negation",
+)
 # A number a claim rests on: a percentage, an amount of money, a multiple, "9 of the 26".
 _HARD_NUMBER = re.compile(
     r"\d[\d,.]*\s?(?:%|per\s?cent|percent|percentage points?|x\b|times\b|fold\b)"
@@ -148,6 +162,7 @@ def _register_extensions() -> None:
         ("extractor_claim_cues", ()),
         ("extractor_claim_hedged", False),
         ("extractor_claim_score", 0.0),
+        ("extractor_claim_flags", ()),
     ):
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
@@ -164,6 +179,7 @@ class Scored:
     hedged: bool
     score: float
     candidate: bool = True  # its cues make it a claim candidate (else it is other prose)
+    flags: tuple[str, ...] = ()  # every cue category and layout rule that fired
 
 
 class ClaimFinder:
@@ -196,6 +212,7 @@ class ClaimFinder:
             span._.extractor_claim_cues = item.cues
             span._.extractor_claim_hedged = item.hedged
             span._.extractor_claim_score = item.score
+            span._.extractor_claim_flags = item.flags
             groups[CLAIMS_KEY if item.candidate else PROSE_KEY].append(span)
         doc.spans.update(groups)
         return doc
@@ -232,26 +249,28 @@ class ClaimFinder:
         strongest = max((self.weights[c] for c in kinds), default=0.0)
         score = strongest + self.weights["further_kind"] * max(len(kinds) - 1, 0)
         score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
-        if hedges:
-            score += self.weights["hedge"]
         text = doc_text(span.doc)
+        flags = set(found)
+        if hedges:
+            flags.add("hedge")
         if _BULLET.match(text[_line_start(text, span.start_char) :]):
-            score += self.weights["list_item"]
+            flags.add("list_item")
         elif _opens_line(text, span.start_char):
-            score += self.weights["paragraph_start"]
-        if "method" in found:
-            score += self.weights["method"]
+            flags.add("paragraph_start")
         if _ASIDE.match(span.text):
-            score += self.weights["aside"]
+            flags.add("aside")
         if _is_list_lead_in(span):
-            score += self.weights["list_lead_in"]
+            flags.add("list_lead_in")
         if len(span) > int(self.data["long_words"]):
-            score += self.weights["long"]
+            flags.add("long")
         elif len(span) <= int(self.data["pointed_words"]):
-            score += self.weights["pointed"]  # a key point is often put in few words
+            flags.add("pointed")  # a key point is often put in few words
         if any(t.dep_ == "neg" for t in span):
-            score += self.weights["negation"]  # "does not prohibit", "cannot address"
+            flags.add("negation")  # "does not prohibit", "cannot address"
         if self._after_key_intro(span):
+            flags.add("after_key_intro")
+        score += sum(self.weights[f] for f in LAYOUT_FLAGS if f in flags)
+        if "after_key_intro" in flags:
             score += self.weights["summary_section"]
         order = self.data["kind_order"]
         best = max(kinds, key=lambda c: (self.weights[c], -order.index(c)), default=None)
@@ -262,7 +281,14 @@ class ClaimFinder:
                     cues.append(cue)
         kind: ClaimKind = CUE_KINDS[best] if best is not None else "assertion"
         return Scored(
-            span.start, span.end, kind, tuple(cues), bool(hedges), round(score, 2), candidate
+            span.start,
+            span.end,
+            kind,
+            tuple(cues),
+            bool(hedges),
+            round(score, 2),
+            candidate,
+            tuple(sorted(flags)),
         )
 
     def skip(self, span: Span) -> bool:
@@ -591,7 +617,7 @@ SUMMARY_LEAD_CUE = "leads a summary paragraph"
 SMALL_PRINT_RATIO = 0.9
 
 
-def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
+def collect_claims(page_docs: Sequence[PageDoc], model: LinearModel | None = None) -> list[Claim]:
     """The claims of a document: each page's best candidates, quoted from their page.
 
     A page keeps at most one claim per `words_per_claim` words (at least `min_per_page`),
@@ -599,7 +625,7 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
     a page break when its sentence does.
     """
     data = cue_data()
-    chosen = choose_claims(page_docs, data)
+    chosen = choose_claims(page_docs, data, model)
     claims: list[Claim] = []
     skip_first: set[tuple[int, int]] = set()
     for n, pd in enumerate(page_docs):
@@ -634,34 +660,182 @@ def collect_claims(page_docs: Sequence[PageDoc]) -> list[Claim]:
     return claims
 
 
-def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[int, list[Span]]:
-    """Each page's claims among its candidates, by rank within a budget for the document.
+@dataclass(frozen=True)
+class ClaimCandidate:
+    """A prose sentence of a page that may become a claim, with what decides it.
+
+    `rank` is the rules' rank; `rule_candidate` says whether the rules consider it at all
+    (its cues weigh enough, or it leads a summary paragraph); `features` describe it to
+    the learned decider (extractor/nlp/decide.py).
+    """
+
+    order: int  # position of its page among the page docs
+    span: Span
+    rank: float
+    rule_candidate: bool
+    features: Features
+
+
+# A page with fewer words than this is not a text page (a cover, a divider, a chart).
+MIN_TEXT_PAGE_WORDS = 40
+# Where a model carries no tuned budget: claims per text page, and at most per page.
+DEFAULT_CLAIMS_PER_TEXT_PAGE = 3.5
+DEFAULT_MAX_CLAIMS_PER_PAGE = 8
+_STRONG_MODALS = frozenset(["should", "must", "need", "shall", "ought"])
+_WEAK_MODALS = frozenset(["may", "might", "could", "would", "can"])
+_FIRST_PERSON = frozenset(["we", "our", "us", "i"])
+_MONEY = re.compile(r"[£$€¥]\s?\d|\b(?:USD|EUR|GBP)\b")
+
+
+def claim_candidates(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> list[ClaimCandidate]:
+    """Every prose sentence of the document with its rule rank and features, page by page.
+
+    The rules rank a candidate by its cue score, plus `summary_section` inside a summary
+    section (in the first half of the document, where summaries are, a paragraph's lead
+    sentence there is a candidate even without a cue), `paragraph_start` where a paragraph
+    starts after a soft wrap, and less in the appendices or in small print.
+    """
+    summary = summary_ranges(page_docs)
+    weights = data["weights"]
+    body = document_body_size(pd.page for pd in page_docs)
+    appended = appendix_start(page_docs)
+    found: list[ClaimCandidate] = []
+    for order, pd in enumerate(page_docs):
+        ranges = summary.get(pd.page.index, [])
+        text = doc_text(pd.doc)
+        leads = paragraph_leads(pd.page.text)
+        front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
+        rule_spans = {span.start for span in _candidates(pd, ranges if front else (), leads)}
+        prose = sorted(
+            [*pd.doc.spans.get(CLAIMS_KEY, []), *pd.doc.spans.get(PROSE_KEY, [])],
+            key=lambda span: span.start,
+        )
+        page_words = sum(1 for token in pd.doc if token.is_alpha)
+        for span in prose:
+            inside = any(lo <= span.start_char < hi for lo, hi in ranges)
+            place = {
+                "in_summary": inside and front,
+                "soft_paragraph_start": span.start_char in leads
+                and not _opens_line(text, span.start_char),
+                "no_cue": not span._.extractor_claim_cues,
+                "appendix": appended is not None and pd.page.index >= appended,
+                "small_print": _small_print(pd, span, body),
+            }
+            rank = float(span._.extractor_claim_score)
+            rank += weights["summary_section"] if inside else 0.0
+            rank += weights["paragraph_start"] if place["soft_paragraph_start"] else 0.0
+            rank += weights["summary_lead"] if place["no_cue"] else 0.0
+            rank += weights["appendix"] if place["appendix"] else 0.0
+            rank += weights["small_print"] if place["small_print"] else 0.0
+            features = _claim_features(span, place, rank)
+            features["page_position"] = order / max(len(page_docs) - 1, 1)
+            features["offset_on_page"] = span.start_char / max(len(text), 1)
+            features["page_words"] = log_count(page_words)
+            features["page_sentences"] = log_count(len(prose))
+            features["first_page"] = float(order == 0)
+            found.append(ClaimCandidate(order, span, rank, span.start in rule_spans, features))
+    return found
+
+
+def _small_print(pd: PageDoc, span: Span, body: float | None) -> bool:
+    """Whether a sentence is in smaller type than the body (a box, a caption, a note)."""
+    size = pd.page.size_at(span.start_char)
+    return body is not None and size is not None and size <= body * SMALL_PRINT_RATIO
+
+
+def _claim_features(span: Span, place: Mapping[str, bool], rank: float) -> Features:
+    """What the learned decider reads of one sentence: the rules' cues and rank, its place,
+    and its grammar (modal verbs, tense of its main verb, person, numbers)."""
+    features: Features = {f"flag:{flag}": 1.0 for flag in span._.extractor_claim_flags}
+    features.update({f"place:{name}": 1.0 for name, on in place.items() if on})
+    features[f"kind:{span._.extractor_claim_kind}"] = 1.0
+    features["rule_score"] = float(span._.extractor_claim_score)
+    features["rule_rank"] = rank
+    features["rule_cue_count"] = log_count(len(span._.extractor_claim_cues))
+    features["hedged"] = float(bool(span._.extractor_claim_hedged))
+    words = [token for token in span if token.is_alpha]
+    features["words"] = log_count(len(words))
+    lowers = {token.lower_ for token in span}
+    features["modal_strong"] = float(bool(lowers & _STRONG_MODALS))
+    features["modal_weak"] = float(bool(lowers & _WEAK_MODALS))
+    features["modal_will"] = float("will" in lowers)
+    features["first_person"] = float(bool(lowers & _FIRST_PERSON))
+    root = span.root
+    features[f"root_tag:{root.tag_}"] = 1.0
+    features["passive"] = float(any(t.dep_ in ("nsubjpass", "auxpass") for t in span))
+    features["number"] = float(any(t.like_num for t in span))
+    features["percent"] = float("%" in span.text or "per cent" in span.text.lower())
+    features["money"] = float(bool(_MONEY.search(span.text)))
+    features["demonstrative_start"] = float(span[0].lower_ in ("this", "these", "such"))
+    features["entities"] = log_count(len(span.ents))
+    features["capitalised_share"] = (
+        sum(1 for t in words if t.text[:1].isupper()) / len(words) if words else 0.0
+    )
+    return features
+
+
+def choose_claims(
+    page_docs: Sequence[PageDoc], data: dict[str, Any], model: LinearModel | None = None
+) -> dict[int, list[Span]]:
+    """Each page's claims among its candidates, within a budget for the document.
+
+    With a `model`, the learned decider ranks every prose sentence and the document keeps
+    the most probable, `claims_per_text_page` (a setting tuned with the model) per page
+    of text, at most `max_per_page` on one page. Without one, the rules decide (see
+    `choose_by_rules`).
+    """
+    candidates = claim_candidates(page_docs, data)
+    if model is None:
+        return choose_by_rules(page_docs, [c for c in candidates if c.rule_candidate], data)
+    return choose_by_model(page_docs, candidates, model)
+
+
+def text_page_count(page_docs: Sequence[PageDoc]) -> int:
+    """How many pages hold running text (at least MIN_TEXT_PAGE_WORDS words)."""
+    return sum(1 for pd in page_docs if sum(1 for t in pd.doc if t.is_alpha) >= MIN_TEXT_PAGE_WORDS)
+
+
+def choose_by_model(
+    page_docs: Sequence[PageDoc], candidates: Sequence[ClaimCandidate], model: LinearModel
+) -> dict[int, list[Span]]:
+    """The document's most probable claims under `model`, within its budget."""
+    per_page = model.setting("claims_per_text_page", DEFAULT_CLAIMS_PER_TEXT_PAGE)
+    page_cap = int(model.setting("max_per_page", DEFAULT_MAX_CLAIMS_PER_PAGE))
+    budget = int(per_page * text_page_count(page_docs))
+    ranked = sorted(
+        candidates,
+        key=lambda c: (-round(model.probability(c.features), 9), c.order, c.span.start),
+    )
+    chosen: dict[int, list[Span]] = {pd.page.index: [] for pd in page_docs}
+    count = 0
+    for candidate in ranked:
+        if count >= budget:
+            break
+        page = chosen[page_docs[candidate.order].page.index]
+        if len(page) < page_cap:
+            page.append(candidate.span)
+            count += 1
+    return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
+
+
+def choose_by_rules(
+    page_docs: Sequence[PageDoc], candidates: Sequence[ClaimCandidate], data: dict[str, Any]
+) -> dict[int, list[Span]]:
+    """Each page's claims among the rules' candidates, by rank within a budget.
 
     The document gets one claim per `words_per_claim` words, one per
     `words_per_claim_summary` in its summary sections, where a paper states its key
     claims. Every page first gets its best candidates up to `page_share` of what its own
     words allow (at least `min_per_page`), so that the claims spread over the paper
     rather than all coming from a few pages of strong sentences (pledges, figures); the
-    rest of the budget goes to the best candidates of the whole document (those in a
-    summary section rank higher), a page taking at most one per `words_per_claim_max`
-    words. A paragraph start that spaCy read as a soft
-    wrap ranks as one; in a summary section in the first half of the document (where
-    summaries are) a paragraph's lead sentence is a candidate
-    even without a cue; candidates in the appendices rank lower.
+    rest of the budget goes to the best candidates of the whole document, a page taking
+    at most one per `words_per_claim_max` words.
     """
     summary = summary_ranges(page_docs)
-    bonus = float(data["weights"]["summary_section"])
-    small_print = float(data["weights"]["small_print"])
-    paragraph = float(data["weights"]["paragraph_start"])
-    lead = float(data["weights"]["summary_lead"])
-    body = document_body_size(pd.page for pd in page_docs)
-    appendix = float(data["weights"]["appendix"])
-    appended = appendix_start(page_docs)
-    ranked: list[tuple[float, int, int, Span]] = []
     page_max: dict[int, int] = {}
     page_min: dict[int, int] = {}
     allowance = 0.0
-    for order, pd in enumerate(page_docs):
+    for pd in page_docs:
         ranges = summary.get(pd.page.index, [])
         words = sum(1 for token in pd.doc if token.is_alpha)
         in_summary = sum(
@@ -679,39 +853,25 @@ def choose_claims(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> dict[in
             page_max[pd.page.index],
             max(int(data["min_per_page"]), int(own * float(data["page_share"]))),
         )
-        leads = paragraph_leads(pd.page.text)
-        front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
-        for span in _candidates(pd, ranges if front else (), leads):
-            inside = any(lo <= span.start_char < hi for lo, hi in ranges)
-            rank = float(span._.extractor_claim_score) + (bonus if inside else 0.0)
-            if span.start_char in leads and not _opens_line(doc_text(pd.doc), span.start_char):
-                rank += paragraph  # a paragraph start spaCy read as a soft wrap
-            if not span._.extractor_claim_cues:
-                rank += lead  # a summary paragraph's lead sentence states a finding
-            if appended is not None and pd.page.index >= appended:
-                rank += appendix  # methods, comments, tables: support for the argument
-            size = pd.page.size_at(span.start_char)
-            if body is not None and size is not None and size <= body * SMALL_PRINT_RATIO:
-                rank += small_print  # a box, a caption, a note: support, not the argument
-            ranked.append((rank, order, span.start, span))
-    ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+    ranked = sorted(candidates, key=lambda c: (-c.rank, c.order, c.span.start))
     budget = max(1, int(allowance))
     chosen: dict[int, list[Span]] = {pd.page.index: [] for pd in page_docs}
     taken: set[tuple[int, int]] = set()
-    for _, order, start, span in ranked:
-        index = page_docs[order].page.index
+    for candidate in ranked:
+        index = page_docs[candidate.order].page.index
         if len(chosen[index]) < page_min[index]:
-            chosen[index].append(span)
-            taken.add((order, start))
+            chosen[index].append(candidate.span)
+            taken.add((candidate.order, candidate.span.start))
     count = len(taken)
-    for _, order, start, span in ranked:
-        index = page_docs[order].page.index
+    for candidate in ranked:
+        index = page_docs[candidate.order].page.index
         if count >= budget:
             break
-        if (order, start) in taken or len(chosen[index]) >= page_max[index]:
+        key = (candidate.order, candidate.span.start)
+        if key in taken or len(chosen[index]) >= page_max[index]:
             continue
-        chosen[index].append(span)
-        taken.add((order, start))
+        chosen[index].append(candidate.span)
+        taken.add(key)
         count += 1
     return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
 

@@ -20,6 +20,7 @@ work and happens in `collect_examples` (extractor/examples.py).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -34,9 +35,12 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import ExampleKind
+from extractor.nlp.decide import log_count
 from extractor.nlp.doctext import doc_text
 
 SPAN_KEY = "extractor_examples"
+# The names no rule chose, left for the learned decider.
+CANDIDATES_KEY = "extractor_example_candidates"
 MENTION_ATTR = "extractor_example"
 
 # Entity labels that can name a case (people are not cases; dates and amounts never are).
@@ -168,6 +172,8 @@ class ExampleMention:
     places: tuple[str, ...]
     platforms: tuple[str, ...]
     subject: bool
+    # What the learned decider reads of the mention (see mention_features), sorted.
+    features: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,22 +258,50 @@ class ExamplesComponent:
                 {"label": "ORG", "pattern": org} for org in gazetteer.organisations
             ]
             patterns += [{"label": "GPE", "pattern": place} for place in gazetteer.places]
-            ruler.add_patterns(patterns)
+            # Phrase patterns match on tokens (ORTH) only. A ruler outside the pipeline runs
+            # every pipe but the last over its pattern texts; with none enabled it runs the
+            # tokenizer alone, which is seconds faster and needs no weights, so the
+            # pipeline also loads back from disk, where weights come after the components.
+            with nlp.select_pipes(disable=nlp.pipe_names):
+                ruler.add_patterns(patterns)
             self.ruler = ruler
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ruler is not None and doc.has_annotation("ENT_IOB"):
             doc = self.ruler(doc)
-        spans = []
+        groups: dict[str, list[Span]] = {SPAN_KEY: [], CANDIDATES_KEY: []}
         for span, mention in find_mentions(doc):
-            span._.set(MENTION_ATTR, mention)
-            spans.append(span)
-        doc.spans[SPAN_KEY] = spans
+            set_mention(span, mention)
+            groups[CANDIDATES_KEY if CANDIDATE_CUE in mention.cues else SPAN_KEY].append(span)
+        doc.spans.update(groups)
         return doc
 
 
+def set_mention(span: Span, mention: ExampleMention) -> None:
+    """Attach a mention to its name's span as plain data in `doc.user_data`, so that a
+    processed Doc still serialises (`to_bytes`, `DocBin(store_user_data=True)`)."""
+    user_data: dict[Any, Any] = span.doc.user_data
+    user_data[(MENTION_ATTR, span.start_char, span.end_char)] = dataclasses.asdict(mention)
+
+
+def _as_tuples(value: list[Any]) -> tuple[Any, ...]:
+    """A list read back from msgpack as the tuple (of tuples) it was."""
+    return tuple(_as_tuples(item) if isinstance(item, list) else item for item in value)
+
+
+def _mention_value(span: Span) -> ExampleMention | None:
+    user_data: dict[Any, Any] = span.doc.user_data
+    data = user_data.get((MENTION_ATTR, span.start_char, span.end_char))
+    if not isinstance(data, dict):
+        return None
+    fields: dict[str, Any] = {
+        key: _as_tuples(value) if isinstance(value, list) else value for key, value in data.items()
+    }
+    return ExampleMention(**fields)
+
+
 if not Span.has_extension(MENTION_ATTR):
-    Span.set_extension(MENTION_ATTR, default=None)
+    Span.set_extension(MENTION_ATTR, getter=_mention_value)
 
 
 @Language.factory(
@@ -503,6 +537,9 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
     # A law is not a case in its own right ("promoted ... by reauthorizing funding").
     alternatives = [_name_text(n) for n in others if not is_law(_name_text(n))]
+    # Every other name of the sentence goes on as a candidate, for the learned decider.
+    chosen_starts = {name.start for name, _ in chosen}
+    chosen += [(n, [CANDIDATE_CUE]) for n in names if n.start not in chosen_starts]
     return _mentions(segment, chosen, actor, alternatives, item_names, acting)
 
 
@@ -517,8 +554,10 @@ def _mentions(
     """The mentions of the names chosen in a segment, with what the segment says of them."""
     text = segment.text
     weak = _WEAK_CUE.search(text)
+    cue = _EXAMPLE_CUE.search(text)
     mentions = []
     for name, cues in chosen:
+        features = mention_features(name, segment, cues, len(chosen), cue, weak, acting)
         if weak:
             cues = [*cues, weak.group(0).lower()]
         # "Nissan is investing ... and BMW made ...": each subject is its own case's actor.
@@ -546,9 +585,85 @@ def _mentions(
                 places=_entity_texts(segment, PLACE_LABELS),
                 platforms=find_platforms(text),
                 subject="named subject" in cues,
+                features=tuple(sorted(features.items())),
             )
         )
     return mentions
+
+
+# The cue of a name no rule chose: the learned decider alone says whether it is a case.
+CANDIDATE_CUE = "candidate"
+# The rules' labels that reach the decider as features by name; a cue phrase ("for
+# example", "such as") reaches it as its kind (strong or weak cue), not its words.
+RULE_CUES = frozenset(
+    {
+        "named subject",
+        "called",
+        "introduced by name",
+        "enumerated case",
+        "at <organisation>",
+        "event",
+        "named object",
+        "named scheme",
+        CANDIDATE_CUE,
+    }
+)
+_NAME_ENTITY_LABELS = ("ORG", "PRODUCT", "EVENT", "LAW", "FAC", "GPE", "LOC", "WORK_OF_ART")
+
+
+def mention_features(
+    name: Span,
+    segment: Span,
+    cues: Sequence[str],
+    names_in_sentence: int,
+    cue: re.Match[str] | None,
+    weak: re.Match[str] | None,
+    acting: Sequence[Span],
+) -> dict[str, float]:
+    """What the learned decider reads of one named span in its sentence: which rule chose
+    it, the entity label and shape of the name, its role in the parse, and the sentence's
+    tense, modality and cue words."""
+    features: dict[str, float] = {}
+    for label in cues:
+        if label in RULE_CUES:
+            features[f"rule:{label}"] = 1.0
+        elif label.startswith("in <place>"):
+            features["rule:in <place>"] = 1.0
+        else:
+            features["rule:cue"] = 1.0
+    labels = [t.ent_type_ for t in name if t.ent_type_]
+    label = max(set(labels), key=labels.count) if labels else "none"
+    features[f"ent:{label if label in _NAME_ENTITY_LABELS else 'other'}"] = 1.0
+    text = _name_text(name)
+    words = text.split()
+    features["name_words"] = log_count(len(words))
+    features["acronym"] = float(bool(re.fullmatch(r"[A-Z][A-Z&]{1,7}s?", text)))
+    features["has_digit"] = float(any(c.isdigit() for c in text))
+    features["all_capitalised"] = float(all(w[:1].isupper() for w in words if w.isalpha()))
+    features["scheme"] = float(_is_scheme(name))
+    features["law"] = float(is_law(text))
+    features["organisation_head"] = float(bool(words) and words[-1].lower() in ORGANISATION_HEADS)
+    features["person"] = float(any(t.ent_type_ == "PERSON" for t in name))
+    features["acting_subject"] = float(any(n.start == name.start for n in acting))
+    features["passive_subject"] = float(name.root.dep_ == "nsubjpass")
+    features["acted_on"] = float(_acted_on(name))
+    features["in_list"] = float(_in_a_list(name))
+    features["possessive"] = float(any(t.dep_ == "case" and t.lower_ in ("'s", "’s") for t in name))
+    features["cue_in_sentence"] = float(cue is not None)
+    features["cue_before_name"] = float(
+        cue is not None and cue.end() <= name.start_char - segment.start_char
+    )
+    features["weak_cue"] = float(weak is not None)
+    features["past_tense"] = float(any(t.tag_ == "VBD" for t in segment))
+    features["present_perfect"] = float(
+        any(t.lower_ in ("has", "have") and t.head.tag_ == "VBN" for t in segment)
+    )
+    features["future"] = float(any(t.lower_ in MODAL_AUXILIARIES for t in segment))
+    features["sentence_tokens"] = log_count(len(segment))
+    features["names_in_sentence"] = log_count(names_in_sentence)
+    features["name_position"] = (name.start - segment.start) / max(len(segment), 1)
+    features["sentence_start"] = float(name.start == segment.start)
+    return features
 
 
 def _printed_end(name: Span, name_text: str) -> int:

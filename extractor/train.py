@@ -1,0 +1,176 @@
+"""Fitting the learned deciders (extractor/nlp/decide.py) on annotated documents.
+
+Rows are (features, label) pairs that `extractor.crossval` reads off each annotated
+document: every prose sentence of an annotated page for claims (positive where a gold key
+claim's phrase is in it), every named mention for examples (positive where it matches a
+gold example of its page by the scoring rules). A logistic regression (scikit-learn,
+a development dependency: nothing here runs at extraction time) is fitted on standardised
+features with balanced classes; the example threshold is tuned on out-of-fold
+probabilities over the training documents, never on the documents being scored.
+
+`python -m extractor.train` (`make train`) fits both models on every annotated document and
+writes them to extractor/data/models/; the same data and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.nlp.decide import CLAIMS_MODEL, EXAMPLES_MODEL, Features, LinearModel, model_path
+from extractor.output import write_text_atomic
+
+Row = tuple[Features, bool]
+
+# Inverse regularisation strength of the logistic regressions (chosen by cross-validation
+# by document: 0.1 to 1 score alike; smaller underfits the rare positives).
+REGULARISATION_C = 0.3
+# Inner folds (by document) that give the out-of-fold probabilities a threshold is tuned on.
+INNER_FOLDS = 5
+SEED = 0
+# Claims kept per page of text, and at most on one page (the issue's density bound is 4).
+CLAIMS_PER_TEXT_PAGE = 3.5
+MAX_CLAIMS_PER_PAGE = 8
+# The example threshold is searched on this grid of probabilities.
+THRESHOLD_GRID = tuple(round(0.05 * k, 2) for k in range(2, 19))
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """The labelled candidates of one annotated document."""
+
+    file: str
+    claims: tuple[Row, ...]
+    examples: tuple[Row, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "claims": [[features, label] for features, label in self.claims],
+            "examples": [[features, label] for features, label in self.examples],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentRows:
+        def rows(key: str) -> tuple[Row, ...]:
+            return tuple((dict(features), bool(label)) for features, label in data[key])
+
+        return cls(data["file"], rows("claims"), rows("examples"))
+
+
+def fit(
+    name: str, rows: Sequence[Row], settings: dict[str, float], files: Sequence[str]
+) -> LinearModel:
+    """A logistic model fitted on `rows` (deterministic for the same rows)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted({key for features, _ in rows for key in features})
+    matrix = np.array([[features.get(key, 0.0) for key in names] for features, _ in rows])
+    labels = np.array([label for _, label in rows], dtype=int)
+    scale = matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    if labels.min() == labels.max():
+        # Nothing to learn from one class: a constant model that says so.
+        bias = 10.0 if labels.min() else -10.0
+        return LinearModel(name, {}, bias, {}, settings, tuple(files))
+    learner = LogisticRegression(
+        C=REGULARISATION_C, class_weight="balanced", max_iter=5000, random_state=SEED
+    )
+    learner.fit(matrix / scale, labels)
+    weights = {
+        key: float(weight)
+        for key, weight in zip(names, learner.coef_[0], strict=True)
+        if abs(weight) > 1e-9
+    }
+    return LinearModel(
+        name=name,
+        weights=weights,
+        bias=float(learner.intercept_[0]),
+        scale={key: float(s) for key, s in zip(names, scale, strict=True) if key in weights},
+        settings=settings,
+        trained_on=tuple(files),
+    )
+
+
+def inner_folds(documents: Sequence[DocumentRows], folds: int) -> list[list[int]]:
+    """Document positions split into `folds` groups, round-robin in name order."""
+    order = sorted(range(len(documents)), key=lambda i: documents[i].file)
+    groups: list[list[int]] = [[] for _ in range(min(folds, len(documents)))]
+    for n, i in enumerate(order):
+        groups[n % len(groups)].append(i)
+    return groups
+
+
+def tune_threshold(documents: Sequence[DocumentRows]) -> float:
+    """The example threshold that maximises F1 of mentions, on out-of-fold probabilities."""
+    probabilities: list[tuple[float, bool]] = []
+    for group in inner_folds(documents, INNER_FOLDS):
+        held = set(group)
+        rows = [r for i, d in enumerate(documents) if i not in held for r in d.examples]
+        model = fit(EXAMPLES_MODEL, rows, {}, ())
+        for i in group:
+            probabilities += [(model.probability(f), label) for f, label in documents[i].examples]
+    best, best_f1 = 0.5, -1.0
+    positives = sum(label for _, label in probabilities)
+    for threshold in THRESHOLD_GRID:
+        kept = [label for p, label in probabilities if p >= threshold]
+        hits = sum(kept)
+        f1 = 2 * hits / (len(kept) + positives) if kept or positives else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = threshold, f1
+    return best
+
+
+def fit_deciders(documents: Sequence[DocumentRows]) -> tuple[LinearModel, LinearModel]:
+    """The claims and examples models fitted on `documents` (threshold tuned within them)."""
+    files = [d.file for d in documents]
+    claims = fit(
+        CLAIMS_MODEL,
+        [row for d in documents for row in d.claims],
+        {"claims_per_text_page": CLAIMS_PER_TEXT_PAGE, "max_per_page": MAX_CLAIMS_PER_PAGE},
+        files,
+    )
+    threshold = tune_threshold(documents)
+    examples = fit(
+        EXAMPLES_MODEL,
+        [row for d in documents for row in d.examples],
+        {"threshold": threshold},
+        files,
+    )
+    return claims, examples
+
+
+def model_json(model: LinearModel) -> str:
+    """The text a model file holds."""
+    return json.dumps(model.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fit both deciders on every annotated document and write them as package data."""
+    from extractor.crossval import add_corpus_arguments, gather_rows
+
+    parser = argparse.ArgumentParser(prog="python -m extractor.train", description=__doc__)
+    add_corpus_arguments(parser)
+    parser.add_argument("-o", "--output", type=Path, default=None, help="models folder")
+    args = parser.parse_args(argv)
+    documents = gather_rows(args)
+    claims, examples = fit_deciders(documents)
+    folder = args.output or model_path(CLAIMS_MODEL).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for model in (claims, examples):
+        path = write_text_atomic(folder / f"{model.name}.json", model_json(model))
+        print(
+            f"{path}: {len(model.weights)} features, trained on {len(documents)} documents"
+            + "".join(f", {k} {v:g}" for k, v in model.settings.items())
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

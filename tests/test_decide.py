@@ -1,0 +1,57 @@
+"""The learned deciders: the model format, fitting, and how extraction uses them."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from extractor.nlp.decide import LinearModel
+from extractor.train import DocumentRows, fit, fit_deciders, model_json
+
+
+def rows(seed: int, count: int = 200) -> list[tuple[dict[str, float], bool]]:
+    """Rows where `signal` predicts the label and `noise` does not."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        label = rng.random() < 0.2
+        signal = 1.0 if (label and rng.random() < 0.9) or rng.random() < 0.05 else 0.0
+        out.append(({"signal": signal, "noise": float(rng.random() < 0.5)}, label))
+    return out
+
+
+def test_model_reads_back_what_it_wrote() -> None:
+    model = LinearModel("m", {"a": 1.5, "b": -2.0}, 0.25, {"a": 2.0}, {"threshold": 0.4}, ("x",))
+    again = LinearModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again == model
+    assert again.score({"a": 2.0, "b": 1.0, "unknown": 5.0}) == pytest.approx(0.25 + 1.5 - 2.0)
+    assert again.setting("threshold", 0.5) == 0.4
+    assert again.setting("missing", 0.5) == 0.5
+
+
+def test_probability_is_the_logistic_of_the_score() -> None:
+    model = LinearModel("m", {"a": 1.0}, 0.0)
+    assert model.probability({}) == pytest.approx(0.5)
+    assert model.probability({"a": 800.0}) == pytest.approx(1.0)
+    assert model.probability({"a": -800.0}) == pytest.approx(0.0)
+    assert model.probability({"a": 1.0}) > model.probability({"a": 0.5})
+
+
+def test_fit_learns_the_informative_feature_and_is_deterministic() -> None:
+    model = fit("m", rows(1), {}, ("doc",))
+    assert model.weights["signal"] > 0
+    assert abs(model.weights.get("noise", 0.0)) < model.weights["signal"] / 3
+    assert model.probability({"signal": 1.0}) > 0.5 > model.probability({"signal": 0.0})
+    assert model_json(fit("m", rows(1), {}, ("doc",))) == model_json(model)
+
+
+def test_fit_deciders_tunes_the_example_threshold_on_held_out_documents() -> None:
+    documents = [
+        DocumentRows(f"doc{i}.pdf", tuple(rows(i)), tuple(rows(100 + i))) for i in range(6)
+    ]
+    claims, examples = fit_deciders(documents)
+    assert claims.trained_on == tuple(f"doc{i}.pdf" for i in range(6))
+    assert 0.0 < examples.settings["threshold"] < 1.0
+    assert claims.settings["claims_per_text_page"] <= 4
