@@ -14,7 +14,9 @@ document (the corpus's gold and the project's own, training/gold/):
    the per-document scores and the claims per text page are printed, and the report is
    written as JSON (`report.json`, the evaluation report plus `crossval`).
 
-`--rules` skips the learning and scores the rules alone (the baseline).
+`--rules` skips the learning and scores the rules alone (the baseline). Examples are chosen
+by the rules unless `--learn-examples`: the learned examples decider is measured here but
+not shipped while it scores below them.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from extractor.evaluate import (
 )
 from extractor.nlp.decide import Deciders, Features, LinearModel
 from extractor.output import write_text_atomic
-from extractor.train import DocumentRows, Row, fit_deciders, inner_folds
+from extractor.train import DocumentRows, Row, fit_claims, fit_examples, inner_folds
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -108,10 +110,15 @@ def source_digest() -> str:
     """A digest of the extractor's code and data (not its models): rows depend on it."""
     digest = hashlib.sha256()
     for path in sorted(HERE.rglob("*")):
-        if path.suffix in (".py", ".json") and "models" not in path.parts and path.is_file():
+        if path.suffix in (".py", ".json") and path.is_file() and not _fitting_only(path):
             digest.update(str(path.relative_to(HERE)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _fitting_only(path: Path) -> bool:
+    """Files that fit or hold the models: candidate rows do not depend on them."""
+    return "models" in path.parts or path.name == "train.py"
 
 
 # Work done in worker processes, each with the pipeline loaded once.
@@ -143,13 +150,16 @@ def document_rows(document: AnnotatedDocument) -> DocumentRows:
         return annotated is None or index in annotated
 
     claim_rows: list[Row] = []
+    claim_where: list[tuple[int, str]] = []
     for candidate in claim_candidates(page_docs, cue_data()):
         index = page_docs[candidate.order].page.index
         if scored(index):
             item = ClaimItem(index, (candidate.span.text,))
             label = any(claim_matches(g, item) for g in gold.items.claims)
             claim_rows.append((candidate.features, label))
+            claim_where.append((index, candidate.span.text))
     example_rows: list[Row] = []
+    example_where: list[tuple[int, str]] = []
 
     def observe(position: int, mention: Any, features: Features) -> None:
         index = page_docs[position].page.index
@@ -157,9 +167,12 @@ def document_rows(document: AnnotatedDocument) -> DocumentRows:
             item = ExampleItem(index, (mention.name,))
             label = any(example_matches(g, item) for g in gold.items.examples)
             example_rows.append((features, label))
+            example_where.append((index, mention.name))
 
     collect_examples(page_docs, None, observe)
-    return DocumentRows(gold.file, tuple(claim_rows), tuple(example_rows))
+    return DocumentRows(
+        gold.file, tuple(claim_rows), tuple(example_rows), tuple(claim_where), tuple(example_where)
+    )
 
 
 def extract_with(job: tuple[AnnotatedDocument, dict[str, Any] | None, Path]) -> Path:
@@ -172,7 +185,7 @@ def extract_with(job: tuple[AnnotatedDocument, dict[str, Any] | None, Path]) -> 
     else:
         deciders = Deciders(
             claims=LinearModel.from_dict(models["claims"]),
-            examples=LinearModel.from_dict(models["examples"]),
+            examples=LinearModel.from_dict(models["examples"]) if "examples" in models else None,
         )
     result = extract(document.pdf_path, nlp=_NLP, deciders=deciders)
     return write_text_atomic(folder / f"{Path(document.gold.file).stem}.json", result.to_json())
@@ -227,6 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--folds", type=int, default=0, help="folds (default: one per document)")
     parser.add_argument("--rules", action="store_true", help="score the rules alone (baseline)")
+    parser.add_argument(
+        "--learn-examples",
+        action="store_true",
+        help="let a fitted model choose examples too (not shipped: below the rules so far)",
+    )
     args = parser.parse_args(argv)
     documents = annotated_documents(args)
     rows = {r.file: r for r in gather_rows(args)} if not args.rules else {}
@@ -247,8 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.rules:
             held = {documents[i].gold.file for i in group}
             training = [rows[d.gold.file] for d in documents if d.gold.file not in held]
-            claims, examples = fit_deciders(training)
-            models = {"claims": claims.to_dict(), "examples": examples.to_dict()}
+            models = {"claims": fit_claims(training).to_dict()}
+            if args.learn_examples:
+                models["examples"] = fit_examples(training).to_dict()
         jobs += [(documents[i], models, predictions) for i in group]
     print(f"extracting {len(jobs)} held-out documents in {len(folds)} folds", file=sys.stderr)
     for _ in _run(extract_with, jobs, args.jobs):
@@ -258,7 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     claim_count, text_pages = claims_density(predictions)
     data = report.to_dict()
     data["crossval"] = {
-        "design": "rules" if args.rules else "learned",
+        "design": "rules"
+        if args.rules
+        else ("learned claims and examples" if args.learn_examples else "learned claims"),
         "folds": len(folds),
         "claims": claim_count,
         "text_pages": text_pages,

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from extractor.nlp.decide import LinearModel
-from extractor.train import DocumentRows, fit, fit_deciders, model_json
+from extractor.train import DocumentRows, fit, fit_claims, fit_examples, model_json
 
 
 def rows(seed: int, count: int = 200) -> list[tuple[dict[str, float], bool]]:
@@ -40,18 +40,25 @@ def test_probability_is_the_logistic_of_the_score() -> None:
 
 
 def test_fit_learns_the_informative_feature_and_is_deterministic() -> None:
-    model = fit("m", rows(1), {}, ("doc",))
+    model = fit("m", [rows(1)], {}, ("doc",))
     assert model.weights["signal"] > 0
     assert abs(model.weights.get("noise", 0.0)) < model.weights["signal"] / 3
     assert model.probability({"signal": 1.0}) > 0.5 > model.probability({"signal": 0.0})
-    assert model_json(fit("m", rows(1), {}, ("doc",))) == model_json(model)
+    assert model_json(fit("m", [rows(1)], {}, ("doc",))) == model_json(model)
+
+
+def test_fit_leaves_out_features_of_too_few_documents() -> None:
+    groups = [rows(seed) for seed in range(5)]
+    first = [({**features, "only_here": float(label)}, label) for features, label in groups[0]]
+    model = fit("m", [first, *groups[1:]], {}, ())
+    assert "only_here" not in model.weights and "signal" in model.weights
 
 
 def test_fit_deciders_tunes_the_example_threshold_on_held_out_documents() -> None:
     documents = [
         DocumentRows(f"doc{i}.pdf", tuple(rows(i)), tuple(rows(100 + i))) for i in range(6)
     ]
-    claims, examples = fit_deciders(documents)
+    claims, examples = fit_claims(documents), fit_examples(documents)
     assert claims.trained_on == tuple(f"doc{i}.pdf" for i in range(6))
     assert 0.0 < examples.settings["threshold"] < 1.0
     assert claims.settings["claims_per_text_page"] <= 4

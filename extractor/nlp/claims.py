@@ -734,7 +734,43 @@ def claim_candidates(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> list
             features["page_sentences"] = log_count(len(prose))
             features["first_page"] = float(order == 0)
             found.append(ClaimCandidate(order, span, rank, span.start in rule_spans, features))
+    add_document_features(found)
     return found
+
+
+def add_document_features(candidates: Sequence[ClaimCandidate]) -> None:
+    """What a sentence is in its document: how central its words are (cosine of its
+    TF-IDF vector of content lemmas with the document's mean), and whether another page
+    says much the same (a summary restated in the body). The lemmas themselves are no
+    features: fitted on 26 documents they matched those documents' words and lowered
+    cross-validated recall from 0.51 to 0.36."""
+    import numpy as np
+
+    lemmas = [
+        sorted({t.lemma_.lower() for t in c.span if t.is_alpha and not t.is_stop and len(t) > 2})
+        for c in candidates
+    ]
+    vocabulary = {word: n for n, word in enumerate(sorted({w for ws in lemmas for w in ws}))}
+    if not candidates or not vocabulary:
+        return
+    matrix = np.zeros((len(candidates), len(vocabulary)))
+    for row, words in enumerate(lemmas):
+        for word in words:
+            matrix[row, vocabulary[word]] = 1.0
+    idf = np.log((1 + len(candidates)) / (1 + matrix.sum(axis=0))) + 1.0
+    matrix *= idf
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = matrix / np.where(norms == 0, 1.0, norms)
+    centroid = matrix.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centrality = matrix @ centroid
+    similarity = matrix @ matrix.T
+    pages = np.array([c.order for c in candidates])
+    similarity[pages[:, None] == pages[None, :]] = 0.0
+    restated = similarity.max(axis=1)
+    for row, candidate in enumerate(candidates):
+        candidate.features["centrality"] = float(centrality[row])
+        candidate.features["restated"] = float(restated[row])
 
 
 def _small_print(pd: PageDoc, span: Span, body: float | None) -> bool:
