@@ -38,7 +38,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
@@ -412,7 +412,9 @@ class LocalExecutor:
         self.jobs = jobs
         self.config = config
 
-    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+    def map_unordered(
+        self, tasks: Iterable[tuple[K, Task]]
+    ) -> Generator[tuple[K, Outcome], None, None]:
         """Yield (key, outcome) for each task as it finishes; tasks are pulled only as
         workers become free, so the iterable may be endless."""
         pending = iter(tasks)
@@ -494,7 +496,9 @@ class DaskExecutor:
         self.scheduler = scheduler
         self.config = config
 
-    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+    def map_unordered(
+        self, tasks: Iterable[tuple[K, Task]]
+    ) -> Generator[tuple[K, Outcome], None, None]:
         """Yield (key, outcome) for each task as it finishes on the cluster."""
         try:
             # Untyped: bound as Any so that mypy --strict accepts the calls.

