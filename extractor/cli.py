@@ -170,7 +170,7 @@ def extract(
         click.echo(text, nl=False)
     else:
         write_text_atomic(target, text)
-    if not any(page.has_text_layer for page in result.pages):
+    if any(warning.code == "no_text_layer" for warning in result.warnings):
         where = "" if to_stdout else f"; {target} lists its pages only"
         raise NoTextLayerError(
             f"no text layer on any page (scanned or image-only PDF; run OCR first){where}", pdf

@@ -143,7 +143,9 @@ def run_task(task: Task, nlp: Any) -> Outcome:
             worker_pid=os.getpid(),
         )
     except ExtractorError as e:
-        return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem)
+        # The message is in a reader's words; what pypdf said stays for the debug log.
+        original = traceback.format_exc() if e.__cause__ is not None else None
+        return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem, original)
     except MemoryError:
         return _failure(start, "out_of_memory", "ran out of memory", retire=True)
     except RecursionError:
