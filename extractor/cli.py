@@ -269,9 +269,11 @@ Exit codes:
 @click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
 @click.option(
     "--max-memory",
-    type=click.IntRange(min=256),
+    type=click.IntRange(min=1),
     metavar="MB",
-    help="Memory limit of each worker; a file that needs more fails as out_of_memory.",
+    help="Memory limit (address space) of each worker; a file that needs more fails as "
+    "out_of_memory. A worker needs about 340 MB to load the default pipeline (a limit below "
+    "the need is a usage error that says it, measured); 700 leaves room for long papers.",
 )
 @click.option(
     "--dask-scheduler",

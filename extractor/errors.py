@@ -35,6 +35,10 @@ class ExtractorError(Exception):
         self.path = None if path is None else str(path)
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
 
+    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+        # Errors cross process boundaries (a Dask worker's, say) with their path intact.
+        return type(self), (self.problem, self.path)
+
 
 class InputFileError(ExtractorError):
     """The input is missing, a directory, unreadable or empty."""
@@ -58,6 +62,9 @@ class OutputWriteError(ExtractorError):
     def __init__(self, reason: str, path: str | Path | None = None) -> None:
         self.reason = reason
         super().__init__(f"cannot be written: {reason}", path)
+
+    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+        return type(self), (self.reason, self.path)
 
 
 class PdfFormatError(ExtractorError):
@@ -94,6 +101,12 @@ class BatchBusyError(ExtractorError):
     """Another batch run is writing to the same output folder."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class MemoryLimitError(ExtractorError):
+    """--max-memory is below what a batch worker needs to load the spaCy pipeline."""
+
+    exit_code = EXIT_USAGE
 
 
 class WorkerStartError(ExtractorError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -394,6 +395,37 @@ def test_a_missing_spacy_pipeline_stops_the_batch_at_once(tmp_path: Path) -> Non
     )
     assert manifest_lines(tmp_path / "out") == []
     assert worker_processes() == []
+
+
+def test_a_memory_limit_below_the_pipelines_need_is_a_usage_error_that_gives_the_need(
+    tmp_path: Path,
+) -> None:
+    from extractor.workers import WorkerConfig, pipeline_memory_need_mb
+
+    make_pdf(tmp_path / "a.pdf")
+    out = tmp_path / "out"
+    result = run_batch_cli(tmp_path / "a.pdf", "-o", out, "--max-memory", "256")
+    assert result.exit_code == 2, result.output
+    said = re.fullmatch(
+        r"Error: --max-memory 256: too little for a worker to load the spaCy pipeline, which "
+        r"needs (\d+) MB \(measured just now\); give more than that, with room for the files\n",
+        result.stderr,
+    )
+    assert said is not None, result.stderr
+    assert int(said[1]) > 256
+    assert manifest_lines(out) == []
+    assert worker_processes() == []
+
+    # The README's figures follow the measurement: the need it states is within a quarter
+    # of what a worker needs here, and its practical minimum runs a paper.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (stated,) = map(int, re.findall(r"A worker needs about (\d+) MB just to load", readme))
+    (minimum,) = map(int, re.findall(r"`--max-memory (\d+)` is the practical minimum", readme))
+    need = pipeline_memory_need_mb(WorkerConfig())
+    assert 0.75 * stated <= need <= 1.25 * stated, (need, stated)
+    assert need < minimum
+    result = run_batch_cli(tmp_path / "a.pdf", "-o", out, "--max-memory", str(minimum))
+    assert result.exit_code == 0, result.output
 
 
 def test_workers_are_replaced_after_their_quota_of_files(tmp_path: Path) -> None:
