@@ -32,8 +32,14 @@ from pathlib import Path, PurePath
 from typing import IO, Any, Literal, Protocol
 
 from extractor._version import __version__
-from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, BatchBusyError, InputFileError
-from extractor.output import write_text_atomic
+from extractor.errors import (
+    EXIT_BATCH_FAILURES,
+    EXIT_OK,
+    BatchBusyError,
+    InputFileError,
+    OutputWriteError,
+)
+from extractor.output import check_output_dir, output_error, write_text_atomic
 from extractor.pdf import check_input_file, file_sha256
 from extractor.schema import MANIFEST_SCHEMA, validate
 from extractor.workers import DaskExecutor, LocalExecutor, Outcome, Task, WorkerConfig
@@ -233,13 +239,18 @@ def repair_manifest(path: Path) -> int:
                 bad += 1
     if bad:
         tmp = path.with_name(f".{path.name}.repair.tmp")
-        with path.open("rb") as src, tmp.open("wb") as dst:
-            for raw in src:
-                if _whole_line(raw):
-                    dst.write(raw)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, path)
+        try:
+            with path.open("rb") as src, tmp.open("wb") as dst:
+                for raw in src:
+                    if _whole_line(raw):
+                        dst.write(raw)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(tmp, path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise output_error(e, path) from e
         logger.warning("%s: dropped %d torn line(s)", path, bad)
     return bad
 
@@ -254,29 +265,45 @@ def _whole_line(raw: bytes) -> bool:
 
 
 class Manifest:
-    """The manifest of an output folder, open for appending one validated line at a time."""
+    """The manifest of an output folder, open for appending one validated line at a time.
+
+    Lines go straight to the file (no buffer), so that a line the device has no room for
+    can be cut off again: the manifest stays a file of whole lines, and the error names it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: IO[str] | None = None
+        self._fd: int | None = None
 
     def __enter__(self) -> Manifest:
         repair_manifest(self.path)
-        self._file = self.path.open("a", encoding="utf-8", newline="\n")
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as e:
+            raise output_error(e, self.path) from e
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def append(self, entry: ManifestEntry) -> None:
-        """Validate the entry and append it durably (flushed and synced)."""
-        assert self._file is not None, "use Manifest as a context manager"
-        validate(json.loads(entry.to_json()), MANIFEST_SCHEMA, str(self.path))
-        self._file.write(entry.to_json() + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        """Validate the entry and append it durably (synced); on a full or read-only device
+        the part written is cut off again and OutputWriteError raised."""
+        assert self._fd is not None, "use Manifest as a context manager"
+        text = entry.to_json()
+        validate(json.loads(text), MANIFEST_SCHEMA, str(self.path))
+        remaining = memoryview((text + "\n").encode("utf-8"))
+        start = os.fstat(self._fd).st_size
+        try:
+            while remaining:
+                remaining = remaining[os.write(self._fd, remaining) :]
+            os.fsync(self._fd)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+            raise output_error(e, self.path) from e
 
 
 def read_manifest(path: Path) -> Iterator[dict[str, Any]]:
@@ -325,12 +352,50 @@ def run_batch(
 ) -> BatchReport:
     """Process every input into `settings.output_dir`; return the report of the run.
 
-    Raises InputFileError when the inputs name no file at all, and the executor's errors
-    (no spaCy pipeline, Dask scheduler unreachable) when no file could be processed.
+    Raises OutputLocationError before any work when the output folder cannot be made or
+    written to; InputFileError when the inputs name no file at all; the executor's errors
+    (no spaCy pipeline, Dask scheduler unreachable) when no file could be processed; and
+    OutputWriteError when the device fills up or turns read-only during the run: the file
+    whose output could not be written, and those still in progress, are recorded as failed
+    and the batch stops with its manifest whole.
     """
     out = settings.output_dir
-    out.mkdir(parents=True, exist_ok=True)
+    check_output_dir(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise output_error(e, out) from e
     report = BatchReport(total=total)
+    if observer is not None:
+        observer.started(report)
+    try:
+        _run(inputs, settings, report, observer, stdin)
+    except OutputWriteError as e:
+        report.finished = time.monotonic()
+        if observer is not None:
+            observer.finished(report)
+        raise OutputWriteError(
+            f"{e.reason}; the batch stopped (run the same command again to resume)", e.path
+        ) from e
+    report.finished = time.monotonic()
+    if report.done == 0:
+        given = ", ".join(str(i) for i in inputs) if isinstance(inputs, (list, tuple)) else None
+        raise InputFileError(
+            f"no input files found (looking for {settings.glob!r} in folders)", given
+        )
+    if observer is not None:
+        observer.finished(report)
+    return report
+
+
+def _run(
+    inputs: Iterable[str | Path],
+    settings: BatchSettings,
+    report: BatchReport,
+    observer: BatchObserver | None,
+    stdin: IO[str] | None,
+) -> None:
+    out = settings.output_dir
     run_id = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     config = WorkerConfig(settings.model, settings.timeout, settings.max_memory_mb)
     executor = (
@@ -338,9 +403,6 @@ def run_batch(
         if settings.dask_scheduler
         else LocalExecutor(settings.jobs, config)
     )
-    if observer is not None:
-        observer.started(report)
-
     with _exclusive(out), Manifest(out / MANIFEST_NAME) as manifest:
         _remove_stale_temporaries(out)
 
@@ -367,6 +429,9 @@ def run_batch(
                 run=run_id,
                 **values,
             )
+
+        # Jobs handed to a worker and not yet back: if the run must stop, each gets a line.
+        in_flight: dict[str, _Job] = {}
 
         def jobs() -> Iterator[tuple[_Job, Task]]:
             # Runs inside the executor's loop, in this thread: the inputs that need no
@@ -395,42 +460,73 @@ def run_batch(
                     if pages is not None:
                         done(entry(item, sha256, status="skipped", output=name, pages=pages))
                         continue
-                yield _Job(item, name, sha256), Task(item.absolute, settings.max_pages)
+                job = _Job(item, name, sha256)
+                in_flight[item.absolute] = job
+                yield job, Task(item.absolute, settings.max_pages)
 
-        for job, outcome in executor.map_unordered(jobs()):
-            if outcome.status == "ok":
-                assert outcome.json_text is not None
-                write_text_atomic(out / job.output, outcome.json_text)
-            if outcome.traceback:
-                logger.debug("%s:\n%s", job.item.path, outcome.traceback)
-            done(
-                entry(
-                    job.item,
-                    job.sha256,
-                    status=outcome.status,
-                    error_code=outcome.error_code,
-                    error_message=outcome.error_message,
-                    output=job.output if outcome.status == "ok" else None,
-                    pages=outcome.pages,
-                    seconds=outcome.seconds,
-                    warnings=outcome.warnings,
-                ),
-                outcome,
-            )
-
-    report.finished = time.monotonic()
-    if report.done == 0:
-        raise InputFileError(f"no input files found (looking for {settings.glob!r} in folders)")
-    if observer is not None:
-        observer.finished(report)
-    return report
+        stopped: tuple[_Job, OutputWriteError] | None = None
+        with contextlib.closing(executor.map_unordered(jobs())) as results:
+            for job, outcome in results:
+                del in_flight[job.item.absolute]
+                if outcome.traceback:
+                    logger.debug("%s:\n%s", job.item.path, outcome.traceback)
+                status, error_code, error_message = (
+                    outcome.status,
+                    outcome.error_code,
+                    outcome.error_message,
+                )
+                if status == "ok":
+                    assert outcome.json_text is not None
+                    try:
+                        write_text_atomic(out / job.output, outcome.json_text)
+                    except OutputWriteError as e:
+                        stopped = job, e
+                        status, error_code = "failed", "write_failed"
+                        error_message = f"its output {job.output} {e.problem}"
+                done(
+                    entry(
+                        job.item,
+                        job.sha256,
+                        status=status,
+                        error_code=error_code,
+                        error_message=error_message,
+                        output=job.output if status == "ok" else None,
+                        pages=outcome.pages if status == "ok" else None,
+                        seconds=outcome.seconds,
+                        warnings=outcome.warnings if status == "ok" else (),
+                    ),
+                    outcome,
+                )
+                if stopped is not None:
+                    break
+        # Leaving the loop stopped the workers (closing the executor's generator).
+        if stopped is not None:
+            failed, error = stopped
+            for job in in_flight.values():
+                done(
+                    entry(
+                        job.item,
+                        job.sha256,
+                        status="failed",
+                        error_code="stopped",
+                        error_message=(
+                            f"not finished: the batch stopped when {failed.output} "
+                            f"could not be written ({error.reason})"
+                        ),
+                    )
+                )
+            raise error
 
 
 @contextlib.contextmanager
 def _exclusive(out: Path) -> Iterator[None]:
     """Hold the output folder's lock: two runs writing one manifest would garble it. The
     kernel drops the lock when the process dies, however it dies."""
-    with (out / LOCK_NAME).open("a") as lock:
+    try:
+        lock = (out / LOCK_NAME).open("a")
+    except OSError as e:
+        raise output_error(e, out / LOCK_NAME) from e
+    with lock:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -22,7 +22,6 @@ from extractor.errors import (
     EXIT_INTERRUPTED,
     EXIT_INVALID_OUTPUT,
     ExtractorError,
-    InputFileError,
     NoTextLayerError,
     SchemaValidationError,
 )
@@ -43,6 +42,7 @@ Exit codes:
   9  verify or check-citations found a quote, page or citation that does not hold
   10 batch: some files failed or timed out (the manifest says which)
   11 batch: Dask not installed, or its scheduler unreachable
+  12 an output could not be written: the disk is full or turned read-only
 """
 
 
@@ -61,11 +61,18 @@ def _settings() -> dict[str, Any]:
     return root if isinstance(root, dict) else {}
 
 
-def fail(error: ExtractorError) -> NoReturn:
-    """Raise the CLI form of a library error (its traceback too, under --debug)."""
+# The parameter naming the file a command works on, in order of preference: an error that
+# names no file of its own is reported as about this one (the batch's output folder, say).
+SUBJECT_PARAMETERS = ("json_file", "pdf", "batch_dir", "output_dir", "text_file")
+
+
+def fail(error: ExtractorError, subject: object = None) -> NoReturn:
+    """Raise the CLI form of a library error (its traceback too, under --debug): one line
+    `<file>: <problem>`, the file being the error's own or else the command's `subject`."""
     if _settings().get("debug"):
         traceback.print_exception(error, file=sys.stderr)
-    raise CommandError(str(error), error.exit_code) from error
+    message = str(error) if error.path is not None or subject is None else f"{subject}: {error}"
+    raise CommandError(message, error.exit_code) from error
 
 
 def handle_errors(func: F) -> F:
@@ -73,17 +80,17 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        subject = next((kwargs[p] for p in SUBJECT_PARAMETERS if kwargs.get(p) is not None), None)
         try:
             return func(*args, **kwargs)
         except ExtractorError as e:
-            fail(e)
+            fail(e, subject)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as e:
             if _settings().get("debug"):
                 raise
-            subject = kwargs.get("pdf") or kwargs.get("path")
-            where = f"{subject}: " if subject else ""
+            where = f"{subject}: " if subject is not None else ""
             raise CommandError(
                 f"{where}internal error: {type(e).__name__}: {e} (run with --debug for details)",
                 EXIT_INTERNAL,
@@ -145,8 +152,12 @@ def extract(
       extractor extract scan.pdf -o - | jq '.warnings'
     """
     from extractor.extract import extract as run_extract
-    from extractor.output import write_text_atomic
+    from extractor.output import check_output_file, write_text_atomic
 
+    to_stdout = output is not None and str(output) == "-"
+    target = output if output is not None else Path(pdf.stem + ".json")
+    if not to_stdout:
+        check_output_file(target)  # before the work, not after it
     result = run_extract(
         pdf,
         password=password,
@@ -155,13 +166,11 @@ def extract(
         max_pages=max_pages,
     )
     text = result.to_json(indent=None if compact else 2)
-    to_stdout = output is not None and str(output) == "-"
-    target = output if output is not None else Path(pdf.stem + ".json")
     if to_stdout:
         click.echo(text, nl=False)
     else:
         write_text_atomic(target, text)
-    if not any(page.has_text_layer for page in result.pages):
+    if any(warning.code == "no_text_layer" for warning in result.warnings):
         where = "" if to_stdout else f"; {target} lists its pages only"
         raise NoTextLayerError(
             f"no text layer on any page (scanned or image-only PDF; run OCR first){where}", pdf
@@ -204,9 +213,12 @@ BATCH_EXIT_CODES_HELP = """\b
 Exit codes:
   0  every input is ok, or was skipped as up to date
   10 some inputs failed or timed out (see manifest.jsonl); the others are written
-  4  the inputs name no file at all
+  4  the inputs name no file at all, another run holds the output folder, or the
+     output folder cannot be made or written to (checked before any work)
   8  no spaCy pipeline installed
   11 Dask not installed, or the scheduler cannot be reached
+  12 an output could not be written (disk full or turned read-only): the batch
+     stopped with its manifest whole; run the same command again to resume
   130 interrupted (Ctrl-C); run the same command again to resume
 """
 
@@ -217,7 +229,8 @@ Exit codes:
     "-o",
     "--output-dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    type=click.Path(path_type=Path),
     help="Folder for one JSON per PDF and the manifest.jsonl.",
 )
 @click.option(
@@ -256,9 +269,11 @@ Exit codes:
 @click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
 @click.option(
     "--max-memory",
-    type=click.IntRange(min=256),
+    type=click.IntRange(min=1),
     metavar="MB",
-    help="Memory limit of each worker; a file that needs more fails as out_of_memory.",
+    help="Memory limit (address space) of each worker; a file that needs more fails as "
+    "out_of_memory. A worker needs about 340 MB to load the default pipeline (a limit below "
+    "the need is a usage error that says it, measured); 700 leaves room for long papers.",
 )
 @click.option(
     "--dask-scheduler",
@@ -293,8 +308,11 @@ def batch(
       find . -name '*.pdf' -newer last-run | extractor batch - -o out/
       extractor batch /shared/pdfs -o out/ --dask-scheduler tcp://10.0.0.5:8786
     """
-    from extractor.batch import BatchSettings, count_inputs, run_batch, usable_cpus
+    from extractor.batch import MANIFEST_NAME, BatchSettings, count_inputs, run_batch, usable_cpus
+    from extractor.output import check_output_dir
     from extractor.progress import ProgressBar, ProgressLines
+
+    check_output_dir(output_dir)  # before the inputs are walked or a worker started
 
     settings = BatchSettings(
         output_dir=output_dir,
@@ -317,12 +335,12 @@ def batch(
         report = run_batch(inputs, settings, observer, total=total)
     except KeyboardInterrupt:
         raise CommandError(
-            f"interrupted; run the same command again to resume ({output_dir})", EXIT_INTERRUPTED
+            f"{output_dir}: interrupted; run the same command again to resume", EXIT_INTERRUPTED
         ) from None
     click.echo(report.summary())
     if report.failures:
         raise CommandError(
-            f"{report.failures} file(s) failed or timed out; see {output_dir / 'manifest.jsonl'}",
+            f"{output_dir / MANIFEST_NAME}: {report.failures} file(s) failed or timed out",
             report.exit_code,
         )
 
@@ -356,7 +374,9 @@ def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
       extractor export out/ --format csv -o tables/
     """
     from extractor.export import export_tables
+    from extractor.output import check_output_dir
 
+    check_output_dir(output_dir or batch_dir)
     report = export_tables(batch_dir, "jsonl" if fmt == "jsonl" else "csv", output_dir)
     for path in report.written:
         click.echo(f"Wrote {path}", err=True)
@@ -366,7 +386,7 @@ def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
         click.echo(f"Error: {problem}", err=True)
     if report.problems:
         raise CommandError(
-            f"{len(report.problems)} file(s) left out: not extraction outputs",
+            f"{batch_dir}: {len(report.problems)} file(s) left out: not extraction outputs",
             EXIT_INVALID_OUTPUT,
         )
 
@@ -559,17 +579,21 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
       extractor review report.json -o report.review.html
       extractor review --apply report.decisions.json report.json -o report.json
     """
-    from extractor.output import write_text_atomic
+    from extractor.output import check_output_file, write_text_atomic
     from extractor.review import apply_decisions, load_decisions, load_extraction, pdf_href
 
+    to_stdout = output is not None and str(output) == "-"
+    default = ".reviewed.json" if decisions is not None else ".review.html"
+    target = output if output is not None else Path(json_file.stem + default)
+    if not to_stdout:
+        check_output_file(target)
     extraction = load_extraction(json_file)
     if decisions is not None:
         reviewed = apply_decisions(extraction, load_decisions(decisions), decisions)
         text = reviewed.to_json()
-        if output is not None and str(output) == "-":
+        if to_stdout:
             click.echo(text, nl=False)
             return
-        target = output if output is not None else Path(json_file.stem + ".reviewed.json")
         write_text_atomic(target, text)
         statuses = [item.review.status for item in reviewed.items() if item.review is not None]
         click.echo(
@@ -580,12 +604,12 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
         return
     from extractor.review_html import render_review
 
-    if output is not None and str(output) == "-":
+    if to_stdout:
+        assert output is not None
         click.echo(
             render_review(extraction, pdf_href(extraction, json_file, output, pdf)), nl=False
         )
         return
-    target = output if output is not None else Path(json_file.stem + ".review.html")
     href = pdf_href(extraction, json_file, target, pdf)
     write_text_atomic(target, render_review(extraction, href))
     click.echo(f"Wrote {target} ({sum(1 for _ in extraction.items())} items)", err=True)
@@ -621,18 +645,16 @@ def evaluate(gold: Path, pred: Path, report_path: Path | None, per_document: boo
     """
     from extractor.evaluate import evaluate as run_evaluate
     from extractor.evaluate import format_table
-    from extractor.output import write_text_atomic
+    from extractor.output import check_output_file, write_text_atomic
 
+    if report_path is not None:
+        check_output_file(report_path)
     report = run_evaluate(gold, pred)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     click.echo(format_table(report, per_document=per_document), nl=False)
     if report_path is not None:
-        text = report.to_json()
-        try:
-            write_text_atomic(report_path, text)
-        except OSError as e:
-            raise InputFileError(f"cannot be written: {e.strerror or e}", report_path) from e
+        write_text_atomic(report_path, report.to_json())
         click.echo(f"Wrote {report_path}", err=True)
 
 

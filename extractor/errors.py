@@ -21,6 +21,7 @@ EXIT_NO_MODEL = 8
 EXIT_CHECK_FAILED = 9  # verify / check-citations: some quote, page or citation does not hold
 EXIT_BATCH_FAILURES = 10  # a batch ran to the end, but some files failed or timed out
 EXIT_CLUSTER = 11  # batch: Dask is not installed, or its scheduler cannot be reached
+EXIT_WRITE_FAILED = 12  # an output could not be written: the disk filled up, or turned read-only
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
@@ -34,11 +35,36 @@ class ExtractorError(Exception):
         self.path = None if path is None else str(path)
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
 
+    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+        # Errors cross process boundaries (a Dask worker's, say) with their path intact.
+        return type(self), (self.problem, self.path)
+
 
 class InputFileError(ExtractorError):
     """The input is missing, a directory, unreadable or empty."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class OutputLocationError(ExtractorError):
+    """The output cannot go where it was asked to: its folder cannot be made or written to
+    (read-only, no permission), or a directory stands where a file is wanted."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class OutputWriteError(ExtractorError):
+    """Writing an output failed part-way: no space left on the device (or quota), or the
+    file system turned read-only. The temporary file is removed; nothing half-written stays."""
+
+    exit_code = EXIT_WRITE_FAILED
+
+    def __init__(self, reason: str, path: str | Path | None = None) -> None:
+        self.reason = reason
+        super().__init__(f"cannot be written: {reason}", path)
+
+    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+        return type(self), (self.reason, self.path)
 
 
 class PdfFormatError(ExtractorError):
@@ -75,6 +101,12 @@ class BatchBusyError(ExtractorError):
     """Another batch run is writing to the same output folder."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+class MemoryLimitError(ExtractorError):
+    """--max-memory is below what a batch worker needs to load the spaCy pipeline."""
+
+    exit_code = EXIT_USAGE
 
 
 class WorkerStartError(ExtractorError):

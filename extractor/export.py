@@ -4,7 +4,8 @@
 bounded) and writes cost_figures, examples, claims and citations tables as CSV or JSON
 Lines. Each row is one item: the file it came from, its page (physical index and label),
 its quote and character span, then the item's own fields in schema order. The columns
-come from the dataclasses in extractor/model.py, so they follow the schema.
+come from the dataclasses in extractor/model.py, so they follow the schema. CSV cells that
+a spreadsheet would run as a formula are guarded with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ LEADING_COLUMNS = (
 _SPREAD_FIELDS = {"id", "page", "quote", "char_span", "review"}
 # How a list of plain values is joined into one CSV cell.
 CSV_LIST_SEPARATOR = "; "
+# What makes a spreadsheet take a cell for a formula (OWASP's list for CSV injection). A
+# text cell that starts with one gets a leading apostrophe, as spreadsheet-safe writers do,
+# so that text from a PDF ('=HYPERLINK(...)') shows as text and never runs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
 
 
 def columns(table: str) -> tuple[str, ...]:
@@ -157,15 +163,18 @@ class _TableWriter:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: lists of plain values joined, other structures as JSON, None empty."""
+    """A CSV cell: lists of plain values joined, other structures as JSON, None empty;
+    numbers as they are, and text that a spreadsheet would run as a formula guarded."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        if all(isinstance(v, (str, int, float)) for v in value):
-            return CSV_LIST_SEPARATOR.join(str(v) for v in value)
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        text = CSV_LIST_SEPARATOR.join(str(v) for v in value)
+    elif isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return FORMULA_GUARD + text if text.startswith(FORMULA_STARTS) else text

@@ -1,9 +1,16 @@
 """Files in and out: JSON read with errors that name the file, and outputs written
-atomically (a reader sees the old file or the new one, never half)."""
+atomically (a reader sees the old file or the new one, never half).
+
+Outputs are checked before any work (`check_output_file`, `check_output_dir`): a location
+that cannot take the output is an OutputLocationError (exit 4) at once, not after minutes of
+extraction. A write that fails part-way because the device is full or turned read-only is
+an OutputWriteError (exit 12), and its temporary file is removed.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -11,29 +18,112 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from extractor.errors import ExtractorError, InputFileError
+from extractor.errors import (
+    ExtractorError,
+    InputFileError,
+    OutputLocationError,
+    OutputWriteError,
+)
+
+# Errors of the storage itself during a write (the location was fine when checked): the
+# device is full, over quota, turned read-only or failing.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
+# Name prefix of the empty file that checks a folder takes new files (its suffix is that of
+# every temporary file, so a batch clears one a kill left behind).
+PROBE_PREFIX = ".extractor-probe."
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError in a reader's words, without errno or path: 'no space left on device'."""
+    text = error.strerror or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
+def output_error(error: OSError, path: str | Path) -> ExtractorError:
+    """The error to raise when writing `path` failed with `error`: OutputWriteError for a
+    full, read-only or failing device, OutputLocationError for anything else."""
+    reason = describe_os_error(error)
+    if error.errno in STORAGE_ERRNOS:
+        return OutputWriteError(reason, path)
+    return OutputLocationError(f"cannot be written: {reason}", path)
+
+
+def check_output_file(path: str | Path) -> None:
+    """Raise OutputLocationError unless a file can be written at `path`: it is not a
+    directory, and its folder exists or can be made, and takes new files."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputLocationError("is a directory; name a file to write the output to", path)
+    _check_folder(path.parent, path)
+
+
+def check_output_dir(path: str | Path) -> None:
+    """Raise OutputLocationError unless `path` is a folder that exists or can be made, and
+    takes new files."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputLocationError("is a file, not a folder", path)
+    _check_folder(path, path)
+
+
+def _check_folder(folder: Path, named: Path) -> None:
+    # A folder yet to be made is made in the nearest one that exists: that one must take it.
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputLocationError(f"cannot be written: {existing} is not a folder", named)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=PROBE_PREFIX, suffix=TEMPORARY_SUFFIX, dir=existing)
+    except OSError as e:
+        raise OutputLocationError(f"cannot be written: {describe_os_error(e)}", named) from e
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager
 def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
     """Open a temporary file beside `path` for writing (UTF-8); on a clean exit it is synced
-    and renamed to `path`, on an exception removed. For outputs written piece by piece."""
+    and renamed to `path`, on an exception removed. For outputs written piece by piece.
+
+    A full or read-only device raises OutputWriteError naming `path`; other errors of the
+    body pass through unchanged."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent
+        )
+    except OSError as e:
+        raise output_error(e, path) from e
     try:
         # mkstemp creates the file readable by its owner only; give it the mode a plain
         # open() would (or keep the mode of the file it replaces).
         os.chmod(tmp_name, _existing_mode(path) or 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+            _flush_to_disk(f)
+    except BaseException as e:
+        _discard(tmp_name)
+        if isinstance(e, OSError) and e.errno in STORAGE_ERRNOS:
+            raise output_error(e, path) from e
         raise
+    try:
+        os.replace(tmp_name, path)
+    except OSError as e:
+        _discard(tmp_name)
+        raise output_error(e, path) from e
+
+
+def _flush_to_disk(f: TextIO) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def _discard(tmp_name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp_name)
 
 
 def read_text(

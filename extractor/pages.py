@@ -136,9 +136,16 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
     return pages, _warnings(pdf, pages)
 
 
+def is_image_only(pdf: PdfDocument) -> bool:
+    """Whether no page has text although every page could be looked at: a scan or an
+    image-only file. A page refused for going past a safety limit may well have text, so
+    a file with one is not called image-only."""
+    return not any(raw.has_text or raw.refused for raw in pdf.pages)
+
+
 def _warnings(pdf: PdfDocument, pages: Sequence[PageText]) -> list[ExtractionWarning]:
     warnings = [ExtractionWarning("damaged_file", problem, None) for problem in pdf.problems]
-    if not any(page.has_text_layer for page in pages):
+    if is_image_only(pdf):
         warnings.append(
             ExtractionWarning(
                 "no_text_layer",
@@ -147,7 +154,16 @@ def _warnings(pdf: PdfDocument, pages: Sequence[PageText]) -> list[ExtractionWar
             )
         )
     for raw in pdf.pages:
-        if raw.error:
+        if raw.refused:
+            warnings.append(
+                ExtractionWarning(
+                    "page_refused",
+                    f"page {raw.index} was not read: it holds {raw.error} (limits that guard "
+                    "against compression bombs); its text is missing",
+                    raw.index,
+                )
+            )
+        elif raw.error:
             warnings.append(
                 ExtractionWarning(
                     "page_error",

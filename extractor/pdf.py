@@ -3,7 +3,9 @@
 `read_pdf` opens a file, checks it is a readable PDF, and returns its raw per-page text,
 /PageLabels, metadata and outline. It never raises a pypdf exception: a problem with the
 whole file becomes an ExtractorError naming the file, a problem with one page becomes a
-RawPage with `error` set, so that one broken page does not cost the others.
+RawPage with `error` set, so that one broken page does not cost the others. pypdf's own
+wording ("cannot fit 'int' into an index-sized integer") is put in a reader's words
+(`plain_words`); the original stays in the exception chain and the debug log (--debug).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from pypdf.errors import PyPdfError
-from pypdf.generic import Destination
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import Destination, DictionaryObject
 
 from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
 from extractor.model import PdfMetadata
@@ -45,6 +47,41 @@ MAX_FORM_DEPTH = 4
 # How many pages from the front have their layout (font sizes, positions) read: enough for
 # a cover, a title page and an imprint page.
 LAYOUT_PAGES = 3
+# What pypdf's errors mean, in a reader's words: a pattern searched in "<exception class>:
+# <message>", and a phrase that completes "corrupt or truncated PDF (...)" and "page 3 could
+# not be read (...)". The first match wins; PLAIN_DEFAULT when none does.
+PLAIN_WORDS: tuple[tuple[str, str], ...] = (
+    (
+        r"decompress|decoding work|output length",
+        "content that would decompress past the PDF reader's safety limit",
+    ),
+    (r"cycl|loop|self reference|recursion", "a loop in the file's structure"),
+    (r"LimitReachedError", "more content than the PDF reader's safety limits allow"),
+    (
+        r"ended unexpectedly|unexpected end|EOF|truncated|premature",
+        "data that ends too early",
+    ),
+    (r"[Ee]ncrypt|RC4|AES|/P entry|key size", "a damaged encryption dictionary"),
+    (r"Root object|/Root|catalog", "a missing or damaged catalogue (/Root)"),
+    (r"startxref|xref|trailer|Trailer", "a damaged cross-reference table"),
+    (
+        r"index-sized integer|too large to convert|int too large|Overflow",
+        "a number too large to be real",
+    ),
+    (r"/Pages|/Kids|/Count|page tree|[Pp]age number", "a damaged page tree"),
+    (
+        r"zlib|while decompressing|header check|invalid (?:stored|distance|code|block)",
+        "a damaged compressed stream",
+    ),
+    (r"[Ff]ont|cmap|CMap|ToUnicode|encoding", "a damaged font"),
+)
+PLAIN_DEFAULT = "damaged objects"
+# The standard security handler (ISO 32000-2, 7.6.4): its algorithm versions (/V), its
+# revisions (/R), and the length in bytes of /O and /U each revision needs at least.
+ENCRYPTION_VERSIONS = frozenset({1, 2, 3, 4, 5})
+ENCRYPTION_REVISIONS = {2: 32, 3: 32, 4: 32, 5: 48, 6: 48}
+# Bits 1 and 2 of the permissions (/P), which the standard says must be 0.
+RESERVED_ZERO_PERMISSION_BITS = 0b11
 
 
 @dataclass(frozen=True)
@@ -85,6 +122,9 @@ class RawPage:
     error: str | None
     runs: tuple[TextRun, ...] = ()
     lines: tuple[StyledLine, ...] = ()
+    # The page was not read because its content goes past a safety limit (a compression
+    # bomb, say), not because it is damaged: it may well have text.
+    refused: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -169,7 +209,9 @@ def read_pdf(
     try:
         page_count = len(reader.pages)
     except Exception as e:  # pypdf raises many kinds on a damaged page tree
-        raise PdfFormatError(f"corrupt or truncated PDF: cannot read its pages ({e})", path) from e
+        raise PdfFormatError(
+            f"corrupt or truncated PDF: cannot read its pages ({plain_words(e)})", path
+        ) from e
     if page_count == 0:
         raise PdfFormatError("corrupt or truncated PDF: no pages could be read", path)
 
@@ -236,22 +278,40 @@ def _open_reader(path: Path, strict: bool) -> pypdf.PdfReader:
             return reader
         except Exception as e:  # pypdf raises many kinds on damaged input
             last_error = e
-    detail = _short_error(last_error)
-    raise PdfFormatError(f"corrupt or truncated PDF ({detail})", path) from last_error
+    if isinstance(last_error, NotImplementedError) and "only Standard" in str(last_error):
+        raise EncryptedPdfError(
+            "encrypted for certificates (public-key security), which extractor cannot open", path
+        ) from last_error
+    raise PdfFormatError(
+        f"corrupt or truncated PDF ({plain_words(last_error)})", path
+    ) from last_error
 
 
 def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> bool:
+    """Decrypt an encrypted file. The /Encrypt dictionary is examined only when that fails,
+    so that our checks never refuse a file that opens: a damaged one is corrupt_pdf (exit
+    5), not "a password is needed"."""
     if not reader.is_encrypted:
         return False
     try:
         result = reader.decrypt(password or "")
     except (PyPdfError, NotImplementedError, ValueError) as e:
-        raise EncryptedPdfError(f"encrypted with an unsupported method ({e})", path) from e
+        _raise_if_damaged(reader, path)
+        raise EncryptedPdfError(
+            f"encrypted with a method extractor cannot open ({plain_words(e)})", path
+        ) from e
     if result == 0:
+        _raise_if_damaged(reader, path)
         if password:
             raise EncryptedPdfError("encrypted, and the password given is wrong", path)
         raise EncryptedPdfError("encrypted; a password is needed (pass --password)", path)
     return True
+
+
+def _raise_if_damaged(reader: pypdf.PdfReader, path: Path) -> None:
+    damage = _encryption_damage(reader)
+    if damage is not None:
+        raise PdfFormatError(f"corrupt PDF: its encryption dictionary is damaged ({damage})", path)
 
 
 def _read_page(
@@ -274,10 +334,10 @@ def _read_page(
         text = page.extract_text(visitor_text=visit) or ""
         lines = _styled_lines(pieces, float(page.mediabox.top)) if layout else ()
     except RecursionError:
-        return RawPage(i + 1, "", label, "the page's content is nested too deeply to read")
+        return RawPage(i + 1, "", label, "content nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
-        return RawPage(i + 1, "", label, _short_error(e))
+        return RawPage(i + 1, "", label, plain_words(e), refused=_refused(e))
     return RawPage(
         i + 1, text, label, None, _text_runs(text, [(t, size) for t, size, _, _ in pieces]), lines
     )
@@ -377,12 +437,59 @@ def _styled_lines(
     return tuple(result)
 
 
-def _short_error(error: BaseException | None) -> str:
+def plain_words(error: BaseException | None) -> str:
+    """What a pypdf error means, in a reader's words (PLAIN_WORDS)."""
     if error is None:
-        return "unknown error"
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    name = type(error).__name__
-    return f"{name}: {message}"[:200] if message else name
+        return PLAIN_DEFAULT
+    detail = f"{type(error).__name__}: {error}"
+    return next(
+        (words for pattern, words in PLAIN_WORDS if re.search(pattern, detail)), PLAIN_DEFAULT
+    )
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether pypdf declined to read past a safety limit (rather than met damage): a
+    limit, but not the one that stops a reference loop."""
+    return isinstance(error, LimitReachedError) and not re.search(
+        r"cycl|loop|self reference", str(error)
+    )
+
+
+def _encryption_damage(reader: pypdf.PdfReader) -> str | None:
+    """What is wrong with a standard /Encrypt dictionary, if anything: a version or revision
+    that does not exist, an /O or /U string too short for its revision, permissions that
+    are not 32 bits or set the reserved low bits, a key length that is not whole bytes.
+    Damage that leaves every value possible (/P -1 instead of -12, say) cannot be told from
+    a password, and still reads as one. Other security handlers are pypdf's to refuse."""
+    try:
+        encrypt = reader.trailer["/Encrypt"].get_object()
+    except Exception:
+        return "it cannot be read"
+    if not isinstance(encrypt, DictionaryObject):
+        return "it is not a dictionary"
+    if encrypt.get("/Filter") != "/Standard":
+        return None
+    version, revision = encrypt.get("/V", 0), encrypt.get("/R")
+    if version not in ENCRYPTION_VERSIONS:
+        return f"version {version}"
+    if revision not in ENCRYPTION_REVISIONS or (version == 5) != (revision >= 5):
+        return f"revision {revision} with version {version}"
+    for key in ("/O", "/U"):
+        value = encrypt.get(key)
+        if not isinstance(value, (str, bytes)):
+            return f"{key} missing"
+        size = len(getattr(value, "original_bytes", value))
+        if size < ENCRYPTION_REVISIONS[revision]:
+            return f"{key} has {size} of the {ENCRYPTION_REVISIONS[revision]} bytes it needs"
+    permissions = encrypt.get("/P")
+    if not isinstance(permissions, int) or not -(2**31) <= permissions < 2**32:
+        return f"/P {permissions} is not a 32-bit permission value"
+    if permissions & RESERVED_ZERO_PERMISSION_BITS:
+        return f"/P {permissions} sets bits that must be 0"
+    key_bits = encrypt.get("/Length", 40)
+    if version in (2, 3) and (not isinstance(key_bits, int) or key_bits < 40 or key_bits % 8):
+        return f"a key length of {key_bits} bits"
+    return None
 
 
 def _page_labels(reader: pypdf.PdfReader, page_count: int) -> list[str] | None:

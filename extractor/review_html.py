@@ -9,7 +9,10 @@ state in the browser, and a button downloads the decisions as JSON
 Safety: every string that comes from the PDF or the JSON is HTML-escaped here, on the
 server side; the page's script only reads attributes and writes with `textContent`. A
 Content-Security-Policy allows only this page's own style and script (by hash) and no
-network at all, so even text that slipped through could not run or fetch anything.
+network at all, so even text that slipped through could not run or fetch anything. Text
+from the PDF shown on the page has its bidirectional control characters (U+202E and its
+kin) replaced by visible marks such as [RLO], so that they cannot reorder what a reviewer
+reads ("gnp.exe" shown as "exe.png"); the download's file name loses them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import base64
 import dataclasses
 import hashlib
 import html
+import re
+import unicodedata
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -38,6 +43,23 @@ ITEM_TYPES: dict[type[Any], tuple[str, str]] = {
 # Fields shown in the header, the quote box or the decision controls, not in the field list.
 _NOT_LISTED = frozenset({"id", "page", "quote", "char_span", "review", "anchors"})
 _STATUSES = (("accepted", "Accept"), ("rejected", "Reject"), ("pending", "Undecided"))
+# The bidirectional formatting characters (Unicode UAX #9): embeddings, overrides, isolates
+# and the invisible marks, with the short names the page shows in their place.
+BIDI_CONTROLS = {
+    "\u061c": "ALM",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
 
 
 def _asset(name: str) -> str:
@@ -50,8 +72,26 @@ def _csp_hash(text: str) -> str:
 
 
 def esc(value: object) -> str:
-    """HTML-escape any value for element content and quoted attributes."""
+    """HTML-escape any value for quoted attributes (and content that is not PDF text)."""
     return html.escape(str(value), quote=True)
+
+
+def show(value: object) -> str:
+    """PDF or JSON text as element content: escaped, each bidi control a visible mark."""
+    return _BIDI.sub(_bidi_mark, esc(value))
+
+
+def show_plain(value: object) -> str:
+    """As `show`, for elements that hold text only (<title>, <option>): marks as text."""
+    return _BIDI.sub(lambda m: f"[{BIDI_CONTROLS[m[0]]}]", esc(value))
+
+
+def _bidi_mark(match: re.Match[str]) -> str:
+    char = match[0]
+    return (
+        f'<span class="bidi" title="U+{ord(char):04X} {unicodedata.name(char, "")}">'
+        f"[{BIDI_CONTROLS[char]}]</span>"
+    )
 
 
 def render_review(extraction: Extraction, pdf_href: str) -> str:
@@ -78,14 +118,14 @@ def render_review(extraction: Extraction, pdf_href: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
-        f"<title>Review: {esc(source.file)}</title>",
+        f"<title>Review: {show_plain(source.file)}</title>",
         f"<style>{style}</style>",
         "</head>",
         f'<body data-sha256="{esc(source.sha256)}" data-file="{esc(source.file)}" '
-        f'data-decisions-file="{esc(stem)}.decisions.json" '
+        f'data-decisions-file="{esc(_BIDI.sub("", stem))}.decisions.json" '
         f'data-review-schema-version="{esc(REVIEW_SCHEMA_VERSION)}">',
         "<header>",
-        f"<h1>Review of {esc(source.file)}</h1>",
+        f"<h1>Review of {show(source.file)}</h1>",
         f"<p>{esc(source.page_count)} pages, sha256 <code>{esc(source.sha256)}</code>; "
         f'{esc(summary)}. <a href="{esc(pdf_href)}" target="_blank" rel="noopener">'
         "Open the PDF</a></p>",
@@ -117,7 +157,7 @@ def _filters(items: list[Item], pages: dict[int, Page]) -> Iterator[str]:
     yield "</fieldset>"
     yield '<label>Page <select name="page"><option value="">all pages</option>'
     for index in sorted({item.page.index for item in items}):
-        yield f'<option value="{index}">{esc(_page_name(pages.get(index), index))}</option>'
+        yield f'<option value="{index}">{show_plain(_page_name(pages.get(index), index))}</option>'
     yield "</select></label>"
     yield (
         '<label>Decision <select name="status"><option value="">any</option>'
@@ -147,7 +187,7 @@ def _sections(items: list[Item], pages: dict[int, Page], pdf_href: str) -> Itera
             page = pages.get(index)
             yield f'<section class="page" data-page="{index}">'
             yield (
-                f"<h2>{esc(_page_name(page, index))} "
+                f"<h2>{show(_page_name(page, index))} "
                 f'<a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
                 "open in the PDF</a></h2>"
             )
@@ -171,11 +211,11 @@ def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
     label = item.page.label
     where = f"p. {label}" if label else f"page {index}"
     yield (
-        f'<h3><span class="type">{esc(name)}</span>{esc(_title(item))} '
-        f"<code>{esc(item.id)}</code> <small>{esc(where)}, characters "
+        f'<h3><span class="type">{esc(name)}</span>{show(_title(item))} '
+        f"<code>{esc(item.id)}</code> <small>{show(where)}, characters "
         f"{item.char_span.start}-{item.char_span.end}</small></h3>"
     )
-    yield f'<blockquote class="quote">{esc(item.quote)}</blockquote>'
+    yield f'<blockquote class="quote">{show(item.quote)}</blockquote>'
     yield from _fields(item)
     text = page.text if page is not None else None
     span = item.char_span
@@ -238,7 +278,7 @@ def _fields(item: Item) -> Iterator[str]:
         value = getattr(item, f.name)
         if f.name == "pages":
             value = [ref.label or f"page {ref.index}" for ref in value]
-        yield f"<dt>{esc(f.name.replace('_', ' '))}</dt><dd>{esc(_show_value(value))}</dd>"
+        yield f"<dt>{esc(f.name.replace('_', ' '))}</dt><dd>{show(_show_value(value))}</dd>"
     yield "</dl>"
 
 
@@ -254,11 +294,11 @@ def _show_value(value: Any) -> str:
 
 def _highlight(text: str, start: int, end: int, window_start: int, window_end: int) -> str:
     return (
-        esc(text[window_start:start])
+        show(text[window_start:start])
         + "<mark>"
-        + esc(text[start:end])
+        + show(text[start:end])
         + "</mark>"
-        + esc(text[end:window_end])
+        + show(text[end:window_end])
     )
 
 

@@ -38,13 +38,13 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, TypeVar
 
 from extractor import errors
-from extractor.errors import ClusterError, ExtractorError, WorkerStartError
+from extractor.errors import ClusterError, ExtractorError, MemoryLimitError, WorkerStartError
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,15 @@ ERROR_CODES: dict[type[ExtractorError], str] = {
     errors.ModelNotFoundError: "no_model",
 }
 # A worker divides its work between processes, not threads: BLAS threads on top of N
-# worker processes would only fight for the same cores.
-WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# worker processes would only fight for the same cores. One malloc arena: a worker's second
+# thread (the orphan watch) would otherwise reserve 64 MB of address space of its own, which
+# --max-memory counts.
+WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "1",
+}
 # A worker is replaced after this many files. spaCy's string store keeps every new string
 # it meets, so a worker that read thousands of different papers would keep growing; a
 # fresh one every few hundred files costs a pipeline load (about a second) per hundreds
@@ -74,6 +81,8 @@ WORKER_COMMAND = "import sys; from extractor.workers import worker_main; worker_
 ORPHAN_CHECK_SECONDS = 1.0
 # How long to try to reach a Dask scheduler.
 DASK_CONNECT_SECONDS = 30
+# Parsed once when a worker starts (see worker_main).
+WARM_UP_TEXT = "The council spent £1.2m on the new service in 2009, a report says."
 # Chunk the "memory" test hook allocates at a time.
 HOOK_ALLOCATION_BYTES = 64 << 20
 
@@ -143,7 +152,9 @@ def run_task(task: Task, nlp: Any) -> Outcome:
             worker_pid=os.getpid(),
         )
     except ExtractorError as e:
-        return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem)
+        # The message is in a reader's words; what pypdf said stays for the debug log.
+        original = traceback.format_exc() if e.__cause__ is not None else None
+        return _failure(start, ERROR_CODES.get(type(e), "error"), e.problem, original)
     except MemoryError:
         return _failure(start, "out_of_memory", "ran out of memory", retire=True)
     except RecursionError:
@@ -169,6 +180,19 @@ def _failure(
 
 def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
+
+
+def _peak_address_space_kb() -> int:
+    """The most address space this process has held (VmPeak): what RLIMIT_AS, and so
+    --max-memory, limits. Where /proc is missing, the peak resident size stands in."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return _peak_rss_kb()
 
 
 def _peak_rss_kb() -> int:
@@ -234,13 +258,19 @@ def worker_main(argv: list[str]) -> None:
         from extractor.nlp.pipeline import build_pipeline
 
         nlp = build_pipeline(config.model)
+        # The first parse allocates the math library's buffers: do it now, so that the
+        # worker's measured need includes them and a limit too low shows at the start.
+        nlp(WARM_UP_TEXT)
     except ExtractorError as e:
-        conn.send(("fatal", type(e).__name__, e.problem))
+        _report_fatal(conn, type(e).__name__, e.problem)
         return
     except MemoryError:
-        conn.send(("fatal", "WorkerStartError", "out of memory loading the pipeline"))
+        _report_fatal(conn, "WorkerStartError", "out of memory loading the pipeline")
         return
-    conn.send(("ready", os.getpid()))
+    except Exception as e:  # under a memory limit, imports fail in many ways
+        _report_fatal(conn, "WorkerStartError", f"cannot load the pipeline ({type(e).__name__})")
+        return
+    conn.send(("ready", os.getpid(), _peak_address_space_kb()))
     for done in itertools.count(1):
         try:
             task = conn.recv()
@@ -256,6 +286,15 @@ def worker_main(argv: list[str]) -> None:
             return
 
 
+def _report_fatal(conn: Connection, error_class: str, problem: str) -> None:
+    """Tell the parent why this worker cannot start; with no memory left even for that,
+    exit without a word (the parent sees the worker die, and measures what it needs)."""
+    try:
+        conn.send(("fatal", error_class, problem))
+    except BaseException:
+        os._exit(1)
+
+
 # ---------------------------------------------------------------- the parent's side
 
 
@@ -268,6 +307,8 @@ class WorkerProcess:
         self.deadline: float | None = None
         self.started = 0.0
         self.ready = False
+        # Address space (KB) the worker held once its pipeline was loaded.
+        self.loaded_kb: int | None = None
         self._popen: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
@@ -283,7 +324,11 @@ class WorkerProcess:
         return self._popen is not None
 
     def start(self) -> None:
-        """Start the process; it reports `ready` once its pipeline is loaded."""
+        """Start the process; it reports `ready` once its pipeline is loaded.
+
+        Its standard error is shown only under debug logging: what reaches it is the noise
+        of C libraries that run out of memory ("libblis: malloc() returned NULL"), which the
+        outcome (out_of_memory, worker_died) already says in one line."""
         ours, theirs = socket.socketpair()
         settings = json.dumps(dataclasses.asdict(self.config))
         env = {**WORKER_ENV, **os.environ}
@@ -292,6 +337,7 @@ class WorkerProcess:
             pass_fds=[theirs.fileno()],
             env=env,
             stdin=subprocess.DEVNULL,
+            stderr=None if logger.isEnabledFor(logging.DEBUG) else subprocess.DEVNULL,
         )
         theirs.close()
         self._conn = Connection(ours.detach())
@@ -300,17 +346,37 @@ class WorkerProcess:
         self.deadline = None
 
     def take_ready_message(self) -> None:
-        """Read the worker's first message: ready, or why it could not start (raised)."""
+        """Read the worker's first message: ready, or why it could not start (raised).
+
+        Under a memory limit, a worker that cannot start may simply have too little room
+        to load the pipeline (which then fails in many ways, even as a missing package):
+        a worker is started without the limit to measure the need, and MemoryLimitError
+        raised with it (or that worker's own error, if it cannot start either)."""
         try:
             message = self.connection.recv()
         except (EOFError, OSError):
             code = self._reap()
-            raise WorkerStartError(f"a worker process died while starting ({code})") from None
-        if message[0] == "fatal":
+            error: ExtractorError = WorkerStartError(
+                f"a worker process died while starting ({code})"
+            )
+        else:
+            if message[0] == "ready":
+                self.ready = True
+                self.loaded_kb = message[2]
+                return
             self._reap()
-            error_class = getattr(errors, message[1], WorkerStartError)
-            raise error_class(message[2])
-        self.ready = True
+            error = getattr(errors, message[1], WorkerStartError)(message[2])
+        limit = self.config.max_memory_mb
+        if limit:
+            # A worker without the limit starts (or raises the real problem): the limit is
+            # what stopped this one.
+            need = pipeline_memory_need_mb(self.config)
+            raise MemoryLimitError(
+                f"too little for a worker to load the spaCy pipeline, which needs {need} MB "
+                "(measured just now); give more than that, with room for the files",
+                f"--max-memory {limit}",
+            ) from error
+        raise error
 
     def submit(self, task: Task) -> None:
         """Send a task to an idle, ready worker and start its clock."""
@@ -395,6 +461,18 @@ class WorkerProcess:
         return how
 
 
+def pipeline_memory_need_mb(config: WorkerConfig) -> int:
+    """Measure the address space a worker needs to load the pipeline of `config`: start
+    one without a memory limit and read its peak once it is ready (a second or two)."""
+    probe = WorkerProcess(dataclasses.replace(config, max_memory_mb=None))
+    probe.start()
+    try:
+        probe.take_ready_message()
+    finally:
+        probe.stop()
+    return -(-(probe.loaded_kb or 0) // 1024)
+
+
 def _describe_exit(code: int) -> str:
     if code < 0:
         try:
@@ -412,7 +490,9 @@ class LocalExecutor:
         self.jobs = jobs
         self.config = config
 
-    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+    def map_unordered(
+        self, tasks: Iterable[tuple[K, Task]]
+    ) -> Generator[tuple[K, Outcome], None, None]:
         """Yield (key, outcome) for each task as it finishes; tasks are pulled only as
         workers become free, so the iterable may be endless."""
         pending = iter(tasks)
@@ -494,7 +574,9 @@ class DaskExecutor:
         self.scheduler = scheduler
         self.config = config
 
-    def map_unordered(self, tasks: Iterable[tuple[K, Task]]) -> Iterator[tuple[K, Outcome]]:
+    def map_unordered(
+        self, tasks: Iterable[tuple[K, Task]]
+    ) -> Generator[tuple[K, Outcome], None, None]:
         """Yield (key, outcome) for each task as it finishes on the cluster."""
         try:
             # Untyped: bound as Any so that mypy --strict accepts the calls.

@@ -7,6 +7,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import psutil
+from click.testing import CliRunner, Result
+
+from extractor.cli import cli
+from extractor.workers import WORKER_COMMAND
 from tests.conftest import CORPUS_PDFS
 from tests.pdfbuild import Document, Page, Paragraph, build_pdf
 
@@ -54,3 +59,19 @@ def manifest_lines(out: Path) -> list[dict[str, Any]]:
 def outputs(out: Path) -> dict[str, str]:
     """The extraction JSON files in a batch folder, by name, as text."""
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.json"))}
+
+
+def run_batch_cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["batch", *map(str, args)], catch_exceptions=False)
+
+
+def worker_processes() -> list[psutil.Process]:
+    """Worker processes started by this test process (directly or through a child)."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if WORKER_COMMAND in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found

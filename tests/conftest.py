@@ -62,6 +62,18 @@ def nlp() -> Iterator[Any]:
     yield build_pipeline()
 
 
+@pytest.fixture
+def shared_pipeline(nlp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let every `extract` command reuse the session's pipeline instead of loading its own."""
+    import extractor.extract
+
+    real = extractor.extract.build_pipeline
+    monkeypatch.setattr(
+        extractor.extract, "build_pipeline", lambda model=None: real(model) if model else nlp
+    )
+    yield
+
+
 @pytest.fixture(scope="session")
 def corpus_extractions(nlp: Any) -> dict[str, Any]:
     """Every corpus PDF extracted once per session: file name -> Extraction or the error.

@@ -217,6 +217,29 @@ def pdf_bytes(doc: Document) -> bytes:
     return _Builder(doc).build()
 
 
+def inflate_page(path: str | Path, index: int, padding: int = 80_000_000) -> Path:
+    """Make page `index` (1-based) of the PDF at `path` a compression bomb: its content
+    stream keeps its text but gains `padding` spaces, compressed (to about a thousandth), so
+    that it decompresses past pypdf's limit (75 MB) and a reader refuses it."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    path = Path(path)
+    writer = PdfWriter(clone_from=str(path))
+    page = writer.pages[index - 1]
+    content = page.get_contents()
+    data = (content.get_data() if content is not None else b"") + b" " * padding
+    stream = StreamObject()
+    stream.set_data(zlib.compress(data, 9))
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
+
+
 def running_lines(template: str | None, number: str | None) -> list[str]:
     """The header or footer lines a page prints: the template's lines with its number.
 

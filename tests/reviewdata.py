@@ -225,6 +225,54 @@ def build_hostile_pdf(path: Path) -> Path:
     return build_pdf(doc, path)
 
 
+# Text with bidirectional controls: raw in a page, "\u202egnp.exe\u202c" shows as "exe.png".
+BIDI_TEXT = (
+    "Councils say: open the attached file \u202egnp.exe\u202c today.",
+    "The \u2066minutes\u2069 follow \u200fhere\u200e.",
+)
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def build_bidi_pdf(path: Path, lines: Sequence[str] = BIDI_TEXT) -> Path:
+    """A one-page PDF whose text layer holds bidi controls, one line per string.
+
+    fpdf2's fonts have no glyphs for them (it drops them), so this writes the PDF itself: a
+    Helvetica whose /Differences name byte 1, 2, ... /uni202A, /uni202B, ..., which a text
+    extractor maps back to the control characters."""
+    codes = {char: bytes([number]) for number, char in enumerate(_BIDI_CONTROLS, start=1)}
+    names = " ".join(f"/uni{ord(char):04X}" for char in _BIDI_CONTROLS)
+
+    def encoded(line: str) -> bytes:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"".join(codes.get(char) or char.encode("latin-1") for char in escaped)
+
+    content = b"BT /F1 12 Tf 72 720 Td 16 TL\n"
+    content += b"".join(b"(" + encoded(line) + b") Tj T*\n" for line in lines) + b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+        b"/BaseEncoding /WinAnsiEncoding /Differences [1 " + names.encode("ascii") + b"] >> >>",
+    ]
+    data = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(data))
+    return path
+
+
 def claim_on(extraction: Extraction, pdf: Path, needle: str) -> Extraction:
     """`extraction` with one claim: the text from `needle` to the end of its line."""
     for page in load_pages(pdf):

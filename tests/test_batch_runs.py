@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,33 +21,24 @@ from typing import Any
 
 import psutil
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from extractor.cli import cli
 from extractor.errors import EXIT_BATCH_FAILURES
 from extractor.schema import MANIFEST_SCHEMA, validation_error
-from extractor.workers import TEST_HOOKS_ENV, WORKER_COMMAND
-from tests.batch_helpers import copy_corpus, make_pdf, manifest_lines, outputs
+from extractor.workers import TEST_HOOKS_ENV
+from tests.batch_helpers import (
+    copy_corpus,
+    make_pdf,
+    manifest_lines,
+    outputs,
+    run_batch_cli,
+    worker_processes,
+)
 from tests.conftest import CORPUS_PDFS, require_corpus
 
 # Generous bounds for waiting on other processes; a test fails (not hangs) past them.
 WAIT_LIMIT_SECONDS = 300.0
-
-
-def run_batch_cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, ["batch", *map(str, args)], catch_exceptions=False)
-
-
-def worker_processes() -> list[psutil.Process]:
-    """Worker processes started by this test process (directly or through a child)."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if WORKER_COMMAND in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.NoSuchProcess:
-            continue
-    return found
 
 
 def by_path(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -147,7 +139,9 @@ def test_the_exit_code_and_summary_say_some_files_failed(corpus_batch: dict[str,
     assert f"{failed} failed, 1 timeout" in first.stdout
     assert "pages/s" in first.stdout
     assert "timeout: " in first.stderr and "hangs-forever.pdf" in first.stderr
-    assert first.stderr.strip().endswith(f"see {corpus_batch['out'] / 'manifest.jsonl'}")
+    assert first.stderr.strip().splitlines()[-1] == (
+        f"Error: {corpus_batch['out'] / 'manifest.jsonl'}: {failed + 1} file(s) failed or timed out"
+    )
 
 
 def test_rerunning_skips_finished_files_and_retries_the_rest(
@@ -300,7 +294,7 @@ def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path: Path) -> None
     _, stderr = proc.communicate(timeout=WAIT_LIMIT_SECONDS)
     assert proc.returncode == 130
     assert stderr.strip().splitlines()[-1] == (
-        f"Error: interrupted; run the same command again to resume ({out})"
+        f"Error: {out}: interrupted; run the same command again to resume"
     )
     _, alive = psutil.wait_procs(children, timeout=30)
     assert alive == []
@@ -396,9 +390,42 @@ def test_a_missing_spacy_pipeline_stops_the_batch_at_once(tmp_path: Path) -> Non
     make_pdf(tmp_path / "a.pdf")
     result = run_batch_cli(tmp_path / "a.pdf", "-o", tmp_path / "out", "--model", "no_such_model")
     assert result.exit_code == 8
-    assert result.stderr.startswith("Error: cannot load spaCy pipeline 'no_such_model'")
+    assert result.stderr.startswith(
+        f"Error: {tmp_path / 'out'}: cannot load spaCy pipeline 'no_such_model'"
+    )
     assert manifest_lines(tmp_path / "out") == []
     assert worker_processes() == []
+
+
+def test_a_memory_limit_below_the_pipelines_need_is_a_usage_error_that_gives_the_need(
+    tmp_path: Path,
+) -> None:
+    from extractor.workers import WorkerConfig, pipeline_memory_need_mb
+
+    make_pdf(tmp_path / "a.pdf")
+    out = tmp_path / "out"
+    result = run_batch_cli(tmp_path / "a.pdf", "-o", out, "--max-memory", "256")
+    assert result.exit_code == 2, result.output
+    said = re.fullmatch(
+        r"Error: --max-memory 256: too little for a worker to load the spaCy pipeline, which "
+        r"needs (\d+) MB \(measured just now\); give more than that, with room for the files\n",
+        result.stderr,
+    )
+    assert said is not None, result.stderr
+    assert int(said[1]) > 256
+    assert manifest_lines(out) == []
+    assert worker_processes() == []
+
+    # The README's figures follow the measurement: the need it states is within a quarter
+    # of what a worker needs here, and its practical minimum runs a paper.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (stated,) = map(int, re.findall(r"A worker needs about (\d+) MB just to load", readme))
+    (minimum,) = map(int, re.findall(r"`--max-memory (\d+)` is the practical minimum", readme))
+    need = pipeline_memory_need_mb(WorkerConfig())
+    assert 0.75 * stated <= need <= 1.25 * stated, (need, stated)
+    assert need < minimum
+    result = run_batch_cli(tmp_path / "a.pdf", "-o", out, "--max-memory", str(minimum))
+    assert result.exit_code == 0, result.output
 
 
 def test_workers_are_replaced_after_their_quota_of_files(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@ progress display."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 from pathlib import Path, PurePath
 
 import pytest
@@ -23,7 +25,13 @@ from extractor.batch import (
     up_to_date_pages,
 )
 from extractor.cli import cli
-from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, SchemaValidationError
+from extractor.errors import (
+    EXIT_BATCH_FAILURES,
+    EXIT_OK,
+    EXIT_WRITE_FAILED,
+    OutputWriteError,
+    SchemaValidationError,
+)
 from extractor.progress import ProgressBar, ProgressLines, format_duration
 from extractor.schema import MANIFEST_SCHEMA, validation_error
 
@@ -126,6 +134,30 @@ def test_manifest_refuses_an_invalid_entry(tmp_path: Path) -> None:
         with pytest.raises(SchemaValidationError):
             manifest.append(entry(status="ok", error_code="oops"))
     assert len(list(read_manifest(tmp_path / "manifest.jsonl"))) == 1
+
+
+def test_a_line_the_device_has_no_room_for_is_cut_off_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "manifest.jsonl"
+    real_write = os.write
+    with Manifest(path) as manifest:
+        manifest.append(entry("a.pdf"))
+        before = path.read_bytes()
+
+        def part_then_full(fd: int, data: bytes) -> int:
+            if fd != manifest._fd:
+                return real_write(fd, data)
+            real_write(fd, bytes(data[:20]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "write", part_then_full)
+        with pytest.raises(OutputWriteError) as caught:
+            manifest.append(entry("b.pdf"))
+        monkeypatch.undo()
+    assert path.read_bytes() == before  # whole lines only: the torn one is gone
+    assert str(caught.value) == f"{path}: cannot be written: no space left on device"
+    assert caught.value.exit_code == EXIT_WRITE_FAILED
 
 
 def test_a_torn_last_line_is_dropped_and_whole_lines_kept(tmp_path: Path) -> None:
@@ -250,7 +282,9 @@ def test_batch_with_no_input_files_says_so(tmp_path: Path) -> None:
     (tmp_path / "in" / "notes.txt").write_text("not a pdf")
     result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 4
-    assert result.stderr.strip() == "Error: no input files found (looking for '*.pdf' in folders)"
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'in'}: no input files found (looking for '*.pdf' in folders)"
+    )
 
 
 def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:

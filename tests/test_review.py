@@ -99,6 +99,25 @@ def test_hostile_page_text_is_escaped(gao: Extraction) -> None:
     assert "&lt;img src=x onerror=&quot;window.pwned = 2; alert(2)&quot;&gt;" in page
 
 
+def test_bidi_controls_are_shown_as_marks_everywhere_pdf_text_appears(gao: Extraction) -> None:
+    import dataclasses
+
+    from extractor.review_html import BIDI_CONTROLS
+
+    spoof = "Open the attached \u202egnp.exe\u202c now; \u2066see\u2069 \u200fhere\u200e."
+    bidi = synthetic_extraction(gao, [("8\u202e", spoof), ("9", f"Quote: {spoof}")])
+    source = dataclasses.replace(bidi.source, file="report\u202efdp.exe")
+    page = render_review(dataclasses.replace(bidi, source=source), "x.pdf")
+    # Only data-file keeps the name exactly (it goes into the decisions, and is never shown).
+    assert 'data-file="report\u202efdp.exe"' in page
+    shown = page.replace('data-file="report\u202efdp.exe"', "")
+    assert not [char for char in BIDI_CONTROLS if char in shown]
+    assert '<span class="bidi" title="U+202E RIGHT-TO-LEFT OVERRIDE">[RLO]</span>gnp.exe' in page
+    assert "<title>Review: report[RLO]fdp.exe</title>" in page  # text only in a title
+    assert '<option value="1">p. 8[RLO] (page 1 of the PDF)</option>' in page
+    assert 'data-decisions-file="reportfdp.decisions.json"' in page
+
+
 def test_hostile_file_name_and_pdf_link_are_escaped(gao: Extraction) -> None:
     import dataclasses
 

@@ -2,7 +2,8 @@
 
 Filters hide and show items, a decision made by clicking round-trips through the
 downloaded JSON and `extractor review --apply`, and hostile PDF text shows as text and
-runs nothing. CI installs Chromium (.ci/run); elsewhere the tests skip, saying how.
+runs nothing, and bidirectional controls from a PDF show as marks and reorder nothing.
+CI installs Chromium (.ci/run); elsewhere the tests skip, saying how.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from extractor.cli import cli
-from extractor.model import Extraction
+from extractor.model import Claim, Extraction
+from extractor.review_html import BIDI_CONTROLS
 from extractor.schema import validation_error
 from tests.reviewdata import (
     GAO,
+    build_bidi_pdf,
     build_hostile_pdf,
     claim_on,
     real_extraction,
@@ -104,6 +107,18 @@ def open_page(browser: Any, extraction: Extraction, folder: Path, pdf: Path = GA
     browser.get(html.as_uri())
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
     return html
+
+
+def review_a_claim(
+    browser: Any, nlp: Any, pdf: Path, needle: str, folder: Path
+) -> tuple[Claim, Path]:
+    """Extract `pdf`, add a claim quoting from `needle` to its line's end, and open the
+    review page: the claim and the page's file."""
+    from extractor.extract import extract
+
+    extraction = claim_on(extract(pdf, nlp=nlp), pdf, needle)
+    (claim,) = [c for c in extraction.claims if c.quote.startswith(needle)]
+    return claim, open_page(browser, extraction, folder, pdf)
 
 
 def wait_for(condition: Any, seconds: float = WAIT_SECONDS) -> Any:
@@ -223,13 +238,9 @@ def test_hostile_pdf_text_shows_as_text_and_runs_nothing(
 ) -> None:
     from selenium.common.exceptions import NoAlertPresentException
 
-    from extractor.extract import extract
-
     pdf = build_hostile_pdf(tmp_path / "hostile.pdf")
-    extraction = claim_on(extract(pdf, nlp=nlp), pdf, "Councils <script>")
-    (claim,) = [c for c in extraction.claims if "<script>" in c.quote]
+    claim, html = review_a_claim(browser, nlp, pdf, "Councils <script>", tmp_path)
     assert claim.page.label == "9"
-    html = open_page(browser, extraction, tmp_path, pdf)
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     assert browser.find_elements("css selector", "main script, main img, main svg") == []
     card = browser.find_element("css selector", f'article[data-id="{claim.id}"]')
@@ -238,3 +249,57 @@ def test_hostile_pdf_text_shows_as_text_and_runs_nothing(
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018
     assert "&lt;script&gt;" in html.read_text(encoding="utf-8")
+
+
+# The characters of `word` in the order the browser draws them, left to right, found in the
+# first text node of `element` that holds the word.
+DRAWN_ORDER_SCRIPT = """
+var element = arguments[0], word = arguments[1];
+var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+  var at = node.data.indexOf(word);
+  if (at === -1) { continue; }
+  var drawn = [];
+  for (var i = 0; i < word.length; i++) {
+    var range = document.createRange();
+    range.setStart(node, at + i);
+    range.setEnd(node, at + i + 1);
+    drawn.push([range.getBoundingClientRect().left, word[i]]);
+  }
+  drawn.sort(function (a, b) { return a[0] - b[0]; });
+  return drawn.map(function (pair) { return pair[1]; }).join("");
+}
+return null;
+"""
+
+
+def drawn_order(browser: Any, element: Any, word: str) -> str:
+    return str(browser.execute_script(DRAWN_ORDER_SCRIPT, element, word))
+
+
+def test_bidi_controls_from_a_pdf_show_as_marks_and_reorder_nothing(
+    browser: Any, tmp_path: Path, nlp: Any
+) -> None:
+    pdf = build_bidi_pdf(tmp_path / "bidi.pdf")
+    claim, html = review_a_claim(browser, nlp, pdf, "Councils say", tmp_path)
+    assert "\u202egnp.exe\u202c" in claim.quote  # the JSON keeps what the PDF says
+    assert not [char for char in BIDI_CONTROLS if char in html.read_text(encoding="utf-8")]
+
+    card = browser.find_element("css selector", f'article[data-id="{claim.id}"]')
+    quote = card.find_element("css selector", "blockquote.quote")
+    assert quote.text == claim.quote.replace("\u202e", "[RLO]").replace("\u202c", "[PDF]")
+    marks = quote.find_elements("css selector", ".bidi")
+    assert [(m.text, m.get_attribute("title")) for m in marks] == [
+        ("[RLO]", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("[PDF]", "U+202C POP DIRECTIONAL FORMATTING"),
+    ]
+    assert drawn_order(browser, quote, "gnp.exe") == "gnp.exe"
+    assert drawn_order(browser, card.find_element("css selector", "mark"), "gnp.exe") == "gnp.exe"
+
+    # The same characters raw are reordered by this browser: the check above can tell.
+    raw = browser.execute_script(
+        "var d = document.createElement('div');"
+        "d.textContent = 'open the attached file \\u202egnp.exe\\u202c today';"
+        "document.querySelector('main').appendChild(d); return d;"
+    )
+    assert drawn_order(browser, raw, "gnp.exe") == "exe.png"
