@@ -62,3 +62,38 @@ def test_fit_deciders_tunes_the_example_threshold_on_held_out_documents() -> Non
     assert claims.trained_on == tuple(f"doc{i}.pdf" for i in range(6))
     assert 0.0 < examples.settings["threshold"] < 1.0
     assert claims.settings["claims_per_text_page"] <= 4
+
+
+def test_shipped_claims_model_was_fitted_on_every_annotated_document() -> None:
+    from extractor.nlp.decide import shipped_deciders
+    from tests.conftest import CORPUS_GOLD, ROOT
+
+    model = shipped_deciders().claims
+    assert model is not None
+    gold = [*CORPUS_GOLD.glob("*.json"), *(ROOT / "training" / "gold").glob("*.json")]
+    files = {json.loads(path.read_text(encoding="utf-8"))["file"] for path in gold}
+    assert set(model.trained_on) == files
+    assert 0 < model.setting("claims_per_text_page", 0) <= 4
+
+
+def test_extraction_keeps_claims_within_the_models_budget(corpus_extractions: dict) -> None:
+    from extractor.nlp.claims import MIN_TEXT_PAGE_WORDS
+    from extractor.nlp.decide import shipped_deciders
+
+    model = shipped_deciders().claims
+    assert model is not None
+    per_page = model.setting("claims_per_text_page", 0)
+    cap = model.setting("max_per_page", 0)
+    for name, result in corpus_extractions.items():
+        if isinstance(result, Exception):
+            continue
+        text_pages = sum(
+            1
+            for page in result.pages
+            if sum(1 for w in (page.text or "").split() if w.isalpha()) >= MIN_TEXT_PAGE_WORDS
+        )
+        assert len(result.claims) <= per_page * max(text_pages, 1) + cap, name
+        by_page: dict[int, int] = {}
+        for claim in result.claims:
+            by_page[claim.page.index] = by_page.get(claim.page.index, 0) + 1
+        assert max(by_page.values(), default=0) <= cap, name

@@ -826,9 +826,12 @@ def choose_claims(
     return choose_by_model(page_docs, candidates, model)
 
 
-def text_page_count(page_docs: Sequence[PageDoc]) -> int:
-    """How many pages hold running text (at least MIN_TEXT_PAGE_WORDS words)."""
-    return sum(1 for pd in page_docs if sum(1 for t in pd.doc if t.is_alpha) >= MIN_TEXT_PAGE_WORDS)
+def text_page_count(page_docs: Sequence[PageDoc]) -> float:
+    """How many pages of text the document holds: a page of MIN_TEXT_PAGE_WORDS words or
+    more counts one, a shorter one (a slide, a one-paragraph letter) its share of that."""
+    return sum(
+        min(1.0, sum(1 for t in pd.doc if t.is_alpha) / MIN_TEXT_PAGE_WORDS) for pd in page_docs
+    )
 
 
 def choose_by_model(
@@ -837,7 +840,7 @@ def choose_by_model(
     """The document's most probable claims under `model`, within its budget."""
     per_page = model.setting("claims_per_text_page", DEFAULT_CLAIMS_PER_TEXT_PAGE)
     page_cap = int(model.setting("max_per_page", DEFAULT_MAX_CLAIMS_PER_PAGE))
-    budget = int(per_page * text_page_count(page_docs))
+    budget = max(1, int(per_page * text_page_count(page_docs)))
     ranked = sorted(
         candidates,
         key=lambda c: (-round(model.probability(c.features), 9), c.order, c.span.start),
