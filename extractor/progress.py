@@ -51,8 +51,14 @@ def format_duration(seconds: float) -> str:
 
 
 def problem_line(entry: ManifestEntry) -> str:
-    """The line that reports a file that failed or timed out."""
-    return f"{entry.status}: {entry.path}: {entry.error_code}: {entry.error_message}"
+    """The line that reports a file that failed or timed out: its error code only where the
+    message does not begin with it ("encrypted; a password is needed", not "encrypted:
+    encrypted; ...")."""
+    message = entry.error_message or ""
+    code = entry.error_code or ""
+    if code and not message.startswith(code.replace("_", " ")):
+        message = f"{code}: {message}"
+    return f"{entry.status}: {entry.path}: {message}"
 
 
 class ProgressBar:
