@@ -470,7 +470,8 @@ def batch(
         if progress is None and not quiet()
         else None
     )
-    total = count_inputs(inputs, glob) if show_bar else None
+    # The total, for the bar's and the log lines' "done/total" and ETA.
+    total = count_inputs(inputs, glob) if observer is not None else None
     try:
         report = run_batch(inputs, settings, observer, total=total)
     except KeyboardInterrupt:

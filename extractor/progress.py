@@ -12,6 +12,7 @@ import time
 from typing import TextIO
 
 from extractor.batch import BatchReport, ManifestEntry
+from extractor.output import plural
 
 # Shortest time between two redraws of the bar (a terminal cannot show more anyway).
 REDRAW_SECONDS = 0.1
@@ -22,8 +23,13 @@ BAR_WIDTH = 24
 
 def status_text(report: BatchReport) -> str:
     """Files and pages done, the page rate and the ETA, as one short line."""
+    count = report.total if report.total is not None else report.done
     files = f"{report.done}/{report.total}" if report.total is not None else str(report.done)
-    parts = [f"{files} files", f"{report.pages} pages", f"{report.pages_per_second:.1f} pages/s"]
+    parts = [
+        f"{files} {'file' if count == 1 else 'files'}",
+        plural(report.pages, "page"),
+        f"{report.pages_per_second:.1f} pages/s",
+    ]
     if report.failures:
         parts.append(f"{report.failures} failed")
     eta = eta_seconds(report)
