@@ -39,7 +39,7 @@ from extractor.errors import (
     InputFileError,
     OutputWriteError,
 )
-from extractor.output import check_output_dir, output_error, write_text_atomic
+from extractor.output import check_output_dir, output_error, plural, write_text_atomic
 from extractor.pdf import check_input_file, file_sha256
 from extractor.schema import MANIFEST_SCHEMA, validate
 from extractor.workers import DaskExecutor, LocalExecutor, Outcome, Task, WorkerConfig
@@ -55,8 +55,11 @@ MAX_NAME_CHARS = 120
 NAME_DIGEST_CHARS = 10
 STDIN_INPUT = "-"
 
-Status = Literal["ok", "failed", "skipped", "timeout"]
-STATUSES: tuple[Status, ...] = ("ok", "skipped", "failed", "timeout")
+Status = Literal["ok", "no_text", "failed", "skipped", "timeout"]
+STATUSES: tuple[Status, ...] = ("ok", "no_text", "skipped", "failed", "timeout")
+# Failures that the same bytes would meet again: a resumed run repeats their manifest line
+# instead of loading a pipeline to fail once more (unless --retry-failed).
+PERMANENT_ERROR_CODES = frozenset({"corrupt_pdf", "encrypted"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class BatchSettings:
     model: str | None = None
     max_memory_mb: int | None = None
     dask_scheduler: str | None = None
+    retry_failed: bool = False
 
 
 @dataclass
@@ -123,7 +127,7 @@ class BatchReport:
     def record(self, entry: ManifestEntry, outcome: Outcome | None = None) -> None:
         """Count one manifest entry (and the worker's measurements, if it ran)."""
         self.counts[entry.status] += 1
-        if entry.status == "ok" and entry.pages:
+        if entry.status in ("ok", "no_text") and entry.pages:
             self.pages += entry.pages
         if outcome is not None and outcome.peak_rss_kb:
             self.peak_worker_rss_kb = max(self.peak_worker_rss_kb, outcome.peak_rss_kb)
@@ -155,11 +159,14 @@ class BatchReport:
 
     def summary(self) -> str:
         """One line: counts by status, pages and rates."""
-        counts = ", ".join(f"{self.counts[s]} {s}" for s in STATUSES)
+        counts = ", ".join(
+            f"{self.counts[s]} {s}" for s in STATUSES if s != "no_text" or self.counts[s]
+        )
         files = self.done - self.counts["skipped"]
         rate = files / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"{self.done} files: {counts}; {self.pages} pages in {self.seconds:.1f} s "
+            f"{plural(self.done, 'file')}: {counts}; {plural(self.pages, 'page')} in "
+            f"{self.seconds:.1f} s "
             f"({self.pages_per_second:.1f} pages/s, {rate:.2f} files/s)"
         )
 
@@ -205,6 +212,20 @@ def _walk(folder: str, glob: str) -> Iterator[InputFile]:
             relative = PurePath(os.path.relpath(path, folder))
             if PurePath(relative.as_posix().lower()).match(pattern):
                 yield InputFile(path, relative)
+
+
+def check_inputs(inputs: Iterable[str | Path], glob: str = DEFAULT_GLOB) -> None:
+    """Raise InputFileError if an input named (not read from stdin) does not exist, or if
+    the inputs name no file at all: a mistyped folder is the user's slip, not a failed file,
+    and is found before anything is written."""
+    given = [str(i) for i in inputs]
+    for text in given:
+        if text != STDIN_INPUT and not os.path.lexists(text):
+            raise InputFileError("no such file or folder", text)
+    if STDIN_INPUT not in given and next(iter_inputs(given, glob), None) is None:
+        raise InputFileError(
+            f"no input files found (looking for {glob!r} in folders)", ", ".join(given)
+        )
 
 
 def count_inputs(inputs: Iterable[str | Path], glob: str = DEFAULT_GLOB) -> int | None:
@@ -317,6 +338,24 @@ def read_manifest(path: Path) -> Iterator[dict[str, Any]]:
 # ---------------------------------------------------------------- resume
 
 
+def permanent_failures(path: Path) -> dict[str, ManifestEntry]:
+    """The files whose last line in the manifest at `path` is a failure that the same bytes
+    would meet again (PERMANENT_ERROR_CODES) by this extractor version, by sha256."""
+    last: dict[str, dict[str, Any]] = {}
+    if path.exists():
+        for line in read_manifest(path):
+            if line.get("sha256"):
+                last[line["sha256"]] = line
+    fields = {f.name for f in dataclasses.fields(ManifestEntry)}
+    return {
+        sha256: ManifestEntry(**{k: v for k, v in line.items() if k in fields})
+        for sha256, line in last.items()
+        if line.get("status") == "failed"
+        and line.get("error_code") in PERMANENT_ERROR_CODES
+        and line.get("extractor_version") == __version__
+    }
+
+
 def up_to_date_pages(output: Path, sha256: str, max_pages: int | None) -> int | None:
     """If `output` is an extraction of the file with this sha256, by this extractor
     version, with the same page limit, return its page count; else None."""
@@ -360,6 +399,8 @@ def run_batch(
     and the batch stops with its manifest whole.
     """
     out = settings.output_dir
+    if isinstance(inputs, (list, tuple)):
+        check_inputs(inputs, settings.glob)
     check_output_dir(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -405,6 +446,11 @@ def _run(
     )
     with _exclusive(out), Manifest(out / MANIFEST_NAME) as manifest:
         _remove_stale_temporaries(out)
+        failed_before = (
+            permanent_failures(out / MANIFEST_NAME)
+            if settings.resume and not settings.retry_failed
+            else {}
+        )
 
         def done(entry: ManifestEntry, outcome: Outcome | None = None) -> None:
             manifest.append(entry)
@@ -455,6 +501,18 @@ def _run(
                         )
                     )
                     continue
+                if sha256 in failed_before:
+                    before = failed_before[sha256]
+                    done(
+                        entry(
+                            item,
+                            sha256,
+                            status="failed",
+                            error_code=before.error_code,
+                            error_message=before.error_message,
+                        )
+                    )
+                    continue
                 if settings.resume:
                     pages = up_to_date_pages(out / name, sha256, settings.max_pages)
                     if pages is not None:
@@ -470,11 +528,8 @@ def _run(
                 del in_flight[job.item.absolute]
                 if outcome.traceback:
                     logger.debug("%s:\n%s", job.item.path, outcome.traceback)
-                status, error_code, error_message = (
-                    outcome.status,
-                    outcome.error_code,
-                    outcome.error_message,
-                )
+                status: Status = outcome.status
+                error_code, error_message = outcome.error_code, outcome.error_message
                 if status == "ok":
                     assert outcome.json_text is not None
                     try:
@@ -483,6 +538,9 @@ def _run(
                         stopped = job, e
                         status, error_code = "failed", "write_failed"
                         error_message = f"its output {job.output} {e.problem}"
+                if status == "ok" and "no_text_layer" in outcome.warnings:
+                    status = "no_text"  # written, but there is nothing to read: OCR first
+                written = status in ("ok", "no_text")
                 done(
                     entry(
                         job.item,
@@ -490,10 +548,10 @@ def _run(
                         status=status,
                         error_code=error_code,
                         error_message=error_message,
-                        output=job.output if status == "ok" else None,
-                        pages=outcome.pages if status == "ok" else None,
+                        output=job.output if written else None,
+                        pages=outcome.pages if written else None,
                         seconds=outcome.seconds,
-                        warnings=outcome.warnings if status == "ok" else (),
+                        warnings=outcome.warnings if written else (),
                     ),
                     outcome,
                 )
@@ -565,9 +623,11 @@ __all__ = [
     "InputFile",
     "Manifest",
     "ManifestEntry",
+    "check_inputs",
     "count_inputs",
     "iter_inputs",
     "output_name",
+    "permanent_failures",
     "read_manifest",
     "repair_manifest",
     "run_batch",

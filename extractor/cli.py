@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import click
 
 from extractor._version import __version__
 from extractor.errors import (
+    EXIT_BROKEN_PIPE,
     EXIT_CHECK_FAILED,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -43,6 +45,7 @@ Exit codes:
   10 batch: some files failed or timed out (the manifest says which)
   11 batch: Dask not installed, or its scheduler unreachable
   12 an output could not be written: the disk is full or turned read-only
+  141 standard output was closed early (`| head`); ends quietly, as grep does
 """
 
 
@@ -57,8 +60,118 @@ class CommandError(click.ClickException):
 
 def _settings() -> dict[str, Any]:
     ctx = click.get_current_context(silent=True)
-    root = ctx.find_root().obj if ctx else None
-    return root if isinstance(root, dict) else {}
+    if ctx is None:
+        return {}
+    root = ctx.find_root()
+    if not isinstance(root.obj, dict):
+        root.obj = {"verbose": 0, "quiet": False, "debug": False}
+    settings: dict[str, Any] = root.obj
+    return settings
+
+
+def _configure_logging() -> None:
+    settings = _settings()
+    if settings.get("debug") or settings.get("verbose", 0) >= 2:
+        level = logging.DEBUG
+    elif settings.get("verbose"):
+        level = logging.INFO
+    else:
+        level = logging.CRITICAL if settings.get("quiet") else logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    # pypdf's notes on the repairs it makes (warnings) show from -v on, as ours do.
+    logging.getLogger("pypdf").setLevel(logging.NOTSET)
+
+
+def _count_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        _settings()["verbose"] = _settings().get("verbose", 0) + value
+        _configure_logging()
+
+
+def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        assert param.name is not None
+        _settings()[param.name] = True
+        _configure_logging()
+
+
+def global_options(func: F) -> F:
+    """-v, -q and --debug, accepted before the command and after it alike."""
+    func = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_flag,
+        help="Show tracebacks and debug logging.",
+    )(func)
+    func = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_flag,
+        help="Say nothing but errors (no progress, no notes on what was written).",
+    )(func)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_count_verbose,
+        help="Say more (-vv for debug logging); pypdf's notes on damaged files show too.",
+    )(func)
+
+
+def quiet() -> bool:
+    """Whether -q was given (before or after the command)."""
+    return bool(_settings().get("quiet"))
+
+
+def note(message: str) -> None:
+    """A line for the user on standard error, unless -q."""
+    if not quiet():
+        click.echo(message, err=True)
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    from extractor.output import plural as library_plural
+
+    return library_plural(count, noun)
+
+
+def _password_prompt(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value == "-":
+        return str(click.prompt("Password", hide_input=True, err=True))
+    return value
+
+
+def password_option(func: F) -> F:
+    """--password PASSWORD, '-' to be asked for it without echo, or EXTRACTOR_PASSWORD."""
+    return click.option(
+        "--password",
+        envvar=PASSWORD_ENVVAR,
+        callback=_password_prompt,
+        help="Password of an encrypted PDF; '-' asks for it without echo (ps shows no "
+        f"password). Default: ${PASSWORD_ENVVAR}.",
+    )(func)
+
+
+PASSWORD_ENVVAR = "EXTRACTOR_PASSWORD"
+# `find` found nothing: grep's exit code for "no match".
+EXIT_NOT_FOUND = 1
+# How the CLI passes what a library parameter names.
+PARAMETER_OPTIONS = {"password": f"--password or set {PASSWORD_ENVVAR}"}
+
+
+def _silence_stdout() -> None:
+    # Python's recipe (signal module documentation, "Note on SIGPIPE"): point standard output
+    # at /dev/null so that the interpreter's last flush does not raise again on the way out.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (a test's captured output)
 
 
 # The parameter naming the file a command works on, in order of preference: an error that
@@ -71,7 +184,10 @@ def fail(error: ExtractorError, subject: object = None) -> NoReturn:
     `<file>: <problem>`, the file being the error's own or else the command's `subject`."""
     if _settings().get("debug"):
         traceback.print_exception(error, file=sys.stderr)
-    message = str(error) if error.path is not None or subject is None else f"{subject}: {error}"
+    remedy = PARAMETER_OPTIONS.get(error.parameter or "", error.parameter)
+    message = error.describe(remedy)
+    if error.path is None and subject is not None:
+        message = f"{subject}: {message}"
     raise CommandError(message, error.exit_code) from error
 
 
@@ -87,6 +203,9 @@ def handle_errors(func: F) -> F:
             fail(e, subject)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as e:
             if _settings().get("debug"):
                 raise
@@ -99,12 +218,20 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Adds the global options to every command, so that they may follow it too."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        global_options(cmd)
+        super().add_command(cmd, name)
+
+
+@click.group(
+    cls=_Group, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", prog_name="extractor")
-@click.option("-v", "--verbose", count=True, help="Say more (-vv for debug logging).")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
-@click.pass_context
-def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
+@global_options
+def cli() -> None:
     """Turn policy discussion papers in PDF into page-cited, schema-validated JSON.
 
     \b
@@ -112,13 +239,7 @@ def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
       extractor extract report.pdf -o report.json
       extractor validate report.json
     """
-    ctx.obj = {"verbose": verbose, "debug": debug}
-    level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else logging.ERROR
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
-    # pypdf logs every repair it makes to a damaged file; that is detail for -vv.
-    logging.getLogger("pypdf").setLevel(
-        logging.DEBUG if level == logging.DEBUG else logging.CRITICAL
-    )
+    _configure_logging()
 
 
 @cli.command()
@@ -129,7 +250,7 @@ def cli(ctx: click.Context, verbose: int, debug: bool) -> None:
     type=click.Path(path_type=Path, allow_dash=True),
     help="Where to write the JSON ('-' for standard output). Default: ./<PDF name>.json",
 )
-@click.option("--password", help="Password of an encrypted PDF.")
+@password_option
 @click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
 @click.option("--no-page-text", is_flag=True, help="Leave the text of each page out of the JSON.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
@@ -177,10 +298,9 @@ def extract(
         )
     if not to_stdout:
         count = sum(1 for _ in result.items())
-        click.echo(
-            f"Wrote {target} ({len(result.pages)} pages, {count} items, "
-            f"{len(result.warnings)} warnings)",
-            err=True,
+        note(
+            f"Wrote {target} ({plural(len(result.pages), 'page')}, {plural(count, 'item')}, "
+            f"{plural(len(result.warnings), 'warning')})"
         )
 
 
@@ -253,6 +373,12 @@ Exit codes:
     show_default=True,
     help="Seconds one file may take before its worker is killed (0: no limit).",
 )
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="On resume, try again the files that failed as corrupt or encrypted (by default a "
+    "file that failed so with the same bytes is not tried again: its failure is repeated).",
+)
 @click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
 @click.option(
     "--glob",
@@ -286,6 +412,7 @@ def batch(
     output_dir: Path,
     jobs: int | None,
     resume: bool,
+    retry_failed: bool,
     timeout: float,
     max_pages: int | None,
     glob: str,
@@ -308,16 +435,25 @@ def batch(
       find . -name '*.pdf' -newer last-run | extractor batch - -o out/
       extractor batch /shared/pdfs -o out/ --dask-scheduler tcp://10.0.0.5:8786
     """
-    from extractor.batch import MANIFEST_NAME, BatchSettings, count_inputs, run_batch, usable_cpus
+    from extractor.batch import (
+        MANIFEST_NAME,
+        BatchSettings,
+        check_inputs,
+        count_inputs,
+        run_batch,
+        usable_cpus,
+    )
     from extractor.output import check_output_dir
     from extractor.progress import ProgressBar, ProgressLines
 
-    check_output_dir(output_dir)  # before the inputs are walked or a worker started
+    check_inputs(inputs, glob)  # a mistyped folder: exit 4, and nothing written
+    check_output_dir(output_dir)  # before a worker is started
 
     settings = BatchSettings(
         output_dir=output_dir,
         jobs=jobs or usable_cpus(),
         resume=resume,
+        retry_failed=retry_failed,
         timeout=timeout or None,
         max_pages=max_pages,
         glob=glob,
@@ -326,11 +462,16 @@ def batch(
         dask_scheduler=dask_scheduler,
     )
     stderr = sys.stderr
-    show_bar = stderr.isatty() if progress is None else progress
+    show_bar = stderr.isatty() and not quiet() if progress is None else progress
     observer = (
-        ProgressBar(stderr) if show_bar else ProgressLines(stderr) if progress is None else None
+        ProgressBar(stderr)
+        if show_bar
+        else ProgressLines(stderr)
+        if progress is None and not quiet()
+        else None
     )
-    total = count_inputs(inputs, glob) if show_bar else None
+    # The total, for the bar's and the log lines' "done/total" and ETA.
+    total = count_inputs(inputs, glob) if observer is not None else None
     try:
         report = run_batch(inputs, settings, observer, total=total)
     except KeyboardInterrupt:
@@ -340,7 +481,7 @@ def batch(
     click.echo(report.summary())
     if report.failures:
         raise CommandError(
-            f"{output_dir / MANIFEST_NAME}: {report.failures} file(s) failed or timed out",
+            f"{output_dir / MANIFEST_NAME}: {plural(report.failures, 'file')} failed or timed out",
             report.exit_code,
         )
 
@@ -379,26 +520,26 @@ def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
     check_output_dir(output_dir or batch_dir)
     report = export_tables(batch_dir, "jsonl" if fmt == "jsonl" else "csv", output_dir)
     for path in report.written:
-        click.echo(f"Wrote {path}", err=True)
+        note(f"Wrote {path}")
     counts = ", ".join(f"{n} {table}" for table, n in report.rows.items())
-    click.echo(f"{report.files} files: {counts}")
+    click.echo(f"{plural(report.files, 'file')}: {counts}")
     for problem in report.problems:
         click.echo(f"Error: {problem}", err=True)
     if report.problems:
         raise CommandError(
-            f"{batch_dir}: {len(report.problems)} file(s) left out: not extraction outputs",
+            f"{batch_dir}: {plural(len(report.problems), 'file')} left out: not extraction outputs",
             EXIT_INVALID_OUTPUT,
         )
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-q", "--quiet", is_flag=True, help="Print only the files that do not validate.")
 @handle_errors
-def validate(files: tuple[Path, ...], quiet: bool) -> None:
+def validate(files: tuple[Path, ...]) -> None:
     """Check that JSON files validate against the extraction schema.
 
-    Prints one line per file; exits 3 if any file is not valid.
+    Prints one line per file (with -q, only those that do not validate); exits 3 if any
+    file is not valid.
 
     \b
     Example:
@@ -410,21 +551,23 @@ def validate(files: tuple[Path, ...], quiet: bool) -> None:
     for path in files:
         problem = _validation_problem(path, validation_error)
         if problem is None:
-            if not quiet:
+            if not quiet():
                 click.echo(f"{path}: valid")
         else:
             failures += 1
             click.echo(f"{path}: invalid: {problem}")
     if failures:
         raise CommandError(
-            f"{failures} of {len(files)} file(s) do not validate", EXIT_INVALID_OUTPUT
+            f"{failures} of {plural(len(files), 'file')} "
+            f"{'does' if failures == 1 else 'do'} not validate",
+            EXIT_INVALID_OUTPUT,
         )
 
 
 @cli.command()
 @click.argument("json_file", metavar="OUT.json", type=click.Path(path_type=Path))
 @click.argument("pdf", required=False, type=click.Path(path_type=Path))
-@click.option("--password", help="Password of an encrypted PDF.")
+@password_option
 @handle_errors
 def verify(json_file: Path, pdf: Path | None, password: str | None) -> None:
     """Check an extraction against its PDF: sha256, page labels and every quote.
@@ -458,7 +601,7 @@ def verify(json_file: Path, pdf: Path | None, password: str | None) -> None:
     help="Lowest score a near match may have with --fuzzy (default 0.8).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the pages found.")
-@click.option("--password", help="Password of an encrypted PDF.")
+@password_option
 @handle_errors
 def find(
     pdf: Path,
@@ -492,20 +635,21 @@ def find(
             for h in hits
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for hit in hits:
+    for hit in [] if as_json else hits:
         where = f"p. {hit.label}" if hit.label else "(no label)"
         score = f" score {hit.score:.2f}" if fuzzy else ""
         click.echo(f"page {hit.index}\t{where}{score}\t{hit.context}")
     if not hits:
-        click.echo(f"{pdf}: not found: {phrase}", err=True)
+        # As grep: 1 says "no match", and scripts can test it (`if extractor find ...`).
+        note(f"{pdf}: not found: {phrase}")
+        raise click.exceptions.Exit(EXIT_NOT_FOUND)
 
 
 @cli.command("check-citations")
 @click.argument("text_file", metavar="TEXT", type=click.Path(path_type=Path, allow_dash=True))
 @click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of the verdicts.")
-@click.option("--password", help="Password of an encrypted PDF.")
+@password_option
 @handle_errors
 def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | None) -> None:
     """Check a text's page citations of PDF ("(p. 8)", "pages 12-13") against the paper.
@@ -532,13 +676,13 @@ def check_citations(text_file: Path, pdf: Path, as_json: bool, password: str | N
             click.echo(f"{check.status}\tp. {check.cited}\t{check.text}{found}")
     bad = [c for c in checks if c.status != "ok"]
     summary = (
-        f"{len(checks)} citation(s): {len(checks) - len(bad)} ok, "
+        f"{plural(len(checks), 'citation')}: {len(checks) - len(bad)} ok, "
         f"{sum(c.status == 'wrong_page' for c in checks)} on another page, "
         f"{sum(c.status == 'not_found' for c in checks)} not found"
     )
     if bad:
         raise CommandError(f"{text_file}: {summary}", EXIT_CHECK_FAILED)
-    click.echo(f"{text_file}: {summary}", err=True)
+    note(f"{text_file}: {summary}")
 
 
 def _read_text(path: Path) -> str:
@@ -596,10 +740,9 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
             return
         write_text_atomic(target, text)
         statuses = [item.review.status for item in reviewed.items() if item.review is not None]
-        click.echo(
+        note(
             f"Wrote {target} ({statuses.count('accepted')} accepted, "
-            f"{statuses.count('rejected')} rejected, {statuses.count('pending')} pending)",
-            err=True,
+            f"{statuses.count('rejected')} rejected, {statuses.count('pending')} pending)"
         )
         return
     from extractor.review_html import render_review
@@ -612,7 +755,7 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
         return
     href = pdf_href(extraction, json_file, target, pdf)
     write_text_atomic(target, render_review(extraction, href))
-    click.echo(f"Wrote {target} ({sum(1 for _ in extraction.items())} items)", err=True)
+    note(f"Wrote {target} ({plural(sum(1 for _ in extraction.items()), 'item')})")
 
 
 @cli.command()
@@ -650,12 +793,12 @@ def evaluate(gold: Path, pred: Path, report_path: Path | None, per_document: boo
     if report_path is not None:
         check_output_file(report_path)
     report = run_evaluate(gold, pred)
-    for note in report.notes:
-        click.echo(f"Note: {note}", err=True)
+    for line in report.notes:
+        note(f"Note: {line}")
     click.echo(format_table(report, per_document=per_document), nl=False)
     if report_path is not None:
         write_text_atomic(report_path, report.to_json())
-        click.echo(f"Wrote {report_path}", err=True)
+        note(f"Wrote {report_path}")
 
 
 def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str | None:
@@ -670,4 +813,13 @@ def _validation_problem(path: Path, check: Callable[[Any], str | None]) -> str |
 
 def main() -> None:
     """Entry point for `python -m extractor` and the console script."""
-    cli(prog_name="extractor")
+    try:
+        cli(prog_name="extractor")
+    finally:
+        # Output still buffered when the command returns is flushed here, not at exit, where
+        # a reader gone away (`| head -1`) would print "Exception ignored ... BrokenPipeError".
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(EXIT_BROKEN_PIPE) from None

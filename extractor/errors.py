@@ -1,12 +1,15 @@
 """Exceptions raised by the library; the CLI turns each into one `Error:` line and an exit code.
 
 Every error that concerns an input file carries the file's path, so that the one-line message
-names the file and the problem: ``report.pdf: encrypted; pass --password``.
+names the file and the problem: ``report.pdf: encrypted; a password is needed``. An error
+that a parameter of the call could cure names that parameter (``parameter``), in the library's
+words (``the password parameter``); the CLI names its own option for it instead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 # Exit codes, documented in the README. The CLI maps each error class to one of these.
 EXIT_OK = 0
@@ -23,6 +26,7 @@ EXIT_BATCH_FAILURES = 10  # a batch ran to the end, but some files failed or tim
 EXIT_CLUSTER = 11  # batch: Dask is not installed, or its scheduler cannot be reached
 EXIT_WRITE_FAILED = 12  # an output could not be written: the disk filled up, or turned read-only
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_BROKEN_PIPE = 141  # the reader of standard output went away (128 + SIGPIPE, as for grep)
 
 
 class ExtractorError(Exception):
@@ -30,14 +34,22 @@ class ExtractorError(Exception):
 
     exit_code = EXIT_INTERNAL
 
-    def __init__(self, problem: str, path: str | Path | None = None) -> None:
+    def __init__(
+        self, problem: str, path: str | Path | None = None, parameter: str | None = None
+    ) -> None:
         self.problem = problem
         self.path = None if path is None else str(path)
-        super().__init__(f"{self.path}: {problem}" if self.path else problem)
+        self.parameter = parameter
+        super().__init__(self.describe(f"the {parameter} parameter" if parameter else None))
 
-    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+    def describe(self, remedy: str | None) -> str:
+        """The one-line message, with `remedy` (how to pass what is missing) if given."""
+        problem = f"{self.problem} (pass {remedy})" if remedy else self.problem
+        return f"{self.path}: {problem}" if self.path else problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process boundaries (a Dask worker's, say) with their path intact.
-        return type(self), (self.problem, self.path)
+        return type(self), (self.problem, self.path, self.parameter)
 
 
 class InputFileError(ExtractorError):
@@ -63,7 +75,7 @@ class OutputWriteError(ExtractorError):
         self.reason = reason
         super().__init__(f"cannot be written: {reason}", path)
 
-    def __reduce__(self) -> tuple[type[ExtractorError], tuple[str, str | None]]:
+    def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (self.reason, self.path)
 
 

@@ -177,3 +177,8 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `0 files`: a count and its noun for messages (nouns with a plain -s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -28,6 +28,10 @@ from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
 from extractor.model import PdfMetadata
 
 logger = logging.getLogger(__name__)
+# pypdf reports the repairs it makes ("xref table not zero-indexed") through its logger. With
+# no handler on the way, Python's last-resort handler would print them to stderr from the API;
+# this one keeps them in logging, for the application to show (the CLI does with -v).
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 # How far into the file a PDF header may start (the PDF spec allows leading junk; readers
 # such as Acrobat look in the first 1024 bytes).
@@ -304,7 +308,7 @@ def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> bool:
         _raise_if_damaged(reader, path)
         if password:
             raise EncryptedPdfError("encrypted, and the password given is wrong", path)
-        raise EncryptedPdfError("encrypted; a password is needed (pass --password)", path)
+        raise EncryptedPdfError("encrypted; a password is needed", path, parameter="password")
     return True
 
 

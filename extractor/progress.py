@@ -12,6 +12,7 @@ import time
 from typing import TextIO
 
 from extractor.batch import BatchReport, ManifestEntry
+from extractor.output import plural
 
 # Shortest time between two redraws of the bar (a terminal cannot show more anyway).
 REDRAW_SECONDS = 0.1
@@ -22,8 +23,13 @@ BAR_WIDTH = 24
 
 def status_text(report: BatchReport) -> str:
     """Files and pages done, the page rate and the ETA, as one short line."""
+    count = report.total if report.total is not None else report.done
     files = f"{report.done}/{report.total}" if report.total is not None else str(report.done)
-    parts = [f"{files} files", f"{report.pages} pages", f"{report.pages_per_second:.1f} pages/s"]
+    parts = [
+        f"{files} {'file' if count == 1 else 'files'}",
+        plural(report.pages, "page"),
+        f"{report.pages_per_second:.1f} pages/s",
+    ]
     if report.failures:
         parts.append(f"{report.failures} failed")
     eta = eta_seconds(report)
@@ -51,8 +57,14 @@ def format_duration(seconds: float) -> str:
 
 
 def problem_line(entry: ManifestEntry) -> str:
-    """The line that reports a file that failed or timed out."""
-    return f"{entry.status}: {entry.path}: {entry.error_code}: {entry.error_message}"
+    """The line that reports a file that failed or timed out: its error code only where the
+    message does not begin with it ("encrypted; a password is needed", not "encrypted:
+    encrypted; ...")."""
+    message = entry.error_message or ""
+    code = entry.error_code or ""
+    if code and not message.startswith(code.replace("_", " ")):
+        message = f"{code}: {message}"
+    return f"{entry.status}: {entry.path}: {message}"
 
 
 class ProgressBar:

@@ -98,7 +98,7 @@ def check(inputs: list[Path], out: Path, stderr: str, exit_code: int) -> dict[st
         wording = internal_wording(line["error_message"] or "")
         if wording:
             problems.append(f"{name}: internal wording {wording!r}: {line['error_message']}")
-        if line["status"] == "ok":
+        if line["status"] in ("ok", "no_text"):
             problems += _output_problems(out, line)
     problems += [f"{tmp.name}: a temporary file was left" for tmp in out.glob(".*.tmp")]
     return {

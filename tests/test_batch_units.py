@@ -239,7 +239,7 @@ def test_the_bar_shows_files_pages_rate_and_eta() -> None:
 def test_log_lines_name_each_problem_and_give_status_now_and_then() -> None:
     stream = io.StringIO()
     lines = ProgressLines(stream, interval=0.0)
-    report = BatchReport()
+    report = BatchReport(total=3)
     lines.started(report)
     report.record(entry("a.pdf"))
     lines.file_done(entry("a.pdf"), report)
@@ -248,7 +248,9 @@ def test_log_lines_name_each_problem_and_give_status_now_and_then() -> None:
     lines.file_done(bad, report)
     out = stream.getvalue().splitlines()
     assert "timeout: b.pdf: timeout: too slow" in out
-    assert any(line.startswith("1 files") for line in out)
+    # A log line says how far (done/total), how fast and how long to go.
+    status = next(line for line in out if line.startswith("1/3 files  "))
+    assert "pages/s" in status and "ETA " in status
     assert "\r" not in stream.getvalue()
     quiet = io.StringIO()
     ProgressLines(quiet).file_done(entry("a.pdf"), report)

@@ -107,7 +107,7 @@ def test_cli_json_and_exit_code() -> None:
     rows = json.loads(result.stdout)
     assert [(r["cited"], r["status"]) for r in rows] == EXPECTED
     assert all(set(r) == {"cited", "text", "status", "found_labels"} for r in rows)
-    assert result.stderr.startswith(f"Error: {CITING_TEXT}: 7 citation(s): 4 ok, 2 on another")
+    assert result.stderr.startswith(f"Error: {CITING_TEXT}: 7 citations: 4 ok, 2 on another")
 
 
 def test_cli_exits_0_when_every_citation_is_ok(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_cli_exits_0_when_every_citation_is_ok(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check-citations", str(text), str(GAO)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith("ok\tp. 5\tthird-party environment")
-    assert "2 citation(s): 2 ok" in result.stderr
+    assert "2 citations: 2 ok" in result.stderr
 
 
 def test_cli_reads_standard_input() -> None:

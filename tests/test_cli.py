@@ -105,7 +105,7 @@ def test_encrypted_pdf_without_password(out: Path) -> None:
         result,
         errors.EXIT_ENCRYPTED,
         ENCRYPTED,
-        "encrypted; a password is needed (pass --password)",
+        "encrypted; a password is needed (pass --password or set EXTRACTOR_PASSWORD)",
     )
     assert not out.exists()
 
@@ -295,7 +295,7 @@ def test_validate_reports_each_file(tmp_path: Path, out: Path) -> None:
     assert lines[0] == f"{out}: valid"
     assert lines[1].startswith(f"{broken}: invalid: $.pages[0].index: 0 is less than the minimum")
     assert lines[2].startswith(f"{garbage}: invalid: not JSON")
-    assert result.stderr == "Error: 2 of 3 file(s) do not validate\n"
+    assert result.stderr == "Error: 2 of 3 files do not validate\n"
     assert run("validate", out).exit_code == 0
 
 

@@ -130,9 +130,9 @@ def test_cli_text_output_and_nothing_found() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("page 35\tp. 31\t")
     result = CliRunner().invoke(cli, ["find", str(GAO), "zebra crossing in Kent"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # as grep: no match
     assert result.stdout == ""
-    assert "not found" in result.stderr
+    assert result.stderr == f"{GAO}: not found: zebra crossing in Kent\n"
 
 
 def test_cli_missing_pdf_is_one_error_line(tmp_path: Path) -> None:
