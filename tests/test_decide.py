@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
@@ -87,12 +88,14 @@ def test_extraction_keeps_claims_within_the_models_budget(corpus_extractions: di
     for name, result in corpus_extractions.items():
         if isinstance(result, Exception):
             continue
+        # The budget counts a page of MIN_TEXT_PAGE_WORDS words as one page of text and a
+        # shorter page as its share; words are counted here as letters runs (spaCy's
+        # tokens differ a little, hence the margin).
         text_pages = sum(
-            1
+            min(1.0, len(re.findall(r"[^\W\d_]+", page.text or "")) / MIN_TEXT_PAGE_WORDS)
             for page in result.pages
-            if sum(1 for w in (page.text or "").split() if w.isalpha()) >= MIN_TEXT_PAGE_WORDS
         )
-        assert len(result.claims) <= per_page * max(text_pages, 1) + cap, name
+        assert len(result.claims) <= per_page * text_pages * 1.1 + cap, name
         by_page: dict[int, int] = {}
         for claim in result.claims:
             by_page[claim.page.index] = by_page.get(claim.page.index, 0) + 1

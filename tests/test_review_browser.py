@@ -117,7 +117,8 @@ def review_a_claim(
     from extractor.extract import extract
 
     extraction = claim_on(extract(pdf, nlp=nlp), pdf, needle)
-    (claim,) = [c for c in extraction.claims if c.quote.startswith(needle)]
+    claim = extraction.claims[-1]  # the one claim_on added (the extraction may hold its own)
+    assert claim.quote.startswith(needle)
     return claim, open_page(browser, extraction, folder, pdf)
 
 
