@@ -10,9 +10,10 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from extractor.labels import infer_labels, is_bare_label_line
-from extractor.model import CharSpan, ExtractionWarning, LabelSource, PageRef
+from extractor.model import Box, CharSpan, ExtractionWarning, LabelSource, PageRef
 from extractor.pdf import PdfDocument, RawPage
 from extractor.text import (
     align_to_source,
@@ -23,6 +24,14 @@ from extractor.text import (
     normalise_chars,
     normalise_chars_mapped,
 )
+
+# Where one character of a page's cleaned text is drawn: x0, x1, top, bottom in points
+# from the page's top-left corner.
+CharBox = tuple[float, float, float, float]
+
+
+# Box coordinates are rounded to this many decimals (points).
+BOX_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,9 @@ class PageText:
     `glued_markers` are note markers text.py separated from the word before them;
     `font_runs` give the font size of the text where the PDF layer could tell it (sorted,
     not overlapping, white space between runs of one size included), so that superscript
-    markers and footnote lines can be told from body text.
+    markers and footnote lines can be told from body text. `char_boxes` say where each
+    character is drawn (empty where the PDF layer could not tell), `width` and `height`
+    the page's size in points.
     """
 
     index: int
@@ -51,6 +62,9 @@ class PageText:
     has_text_layer: bool
     glued_markers: tuple[CharSpan, ...] = ()
     font_runs: tuple[FontRun, ...] = ()
+    char_boxes: tuple[CharBox | None, ...] = ()
+    width: float | None = None
+    height: float | None = None
 
     @property
     def ref(self) -> PageRef:
@@ -79,29 +93,80 @@ class PageText:
         return None
 
 
-def font_runs(raw: RawPage, text: str) -> tuple[FontRun, ...]:
+def font_runs(raw: RawPage, text: str, aligned: Sequence[int] | None = None) -> tuple[FontRun, ...]:
     """Carry the font sizes of a raw page's text over to its cleaned `text`, exactly.
 
     The cleaned text is aligned with the raw one character by character (white space
-    aside); each aligned character takes the size of the raw run it came from.
+    aside); each aligned character takes the size of the raw run it came from. `aligned`
+    is that alignment (`raw_offsets`) when the caller has it already.
     """
     if not raw.runs or not text:
         return ()
-    source, origin = normalise_chars_mapped(raw.text)
+    if aligned is None:
+        aligned = raw_offsets(raw, text)
     raw_sizes = [0.0] * len(raw.text)
     for run in raw.runs:
         raw_sizes[run.start : run.end] = [run.size] * (run.end - run.start)
     runs: list[FontRun] = []
-    for j, i in enumerate(align_to_source(source, text)):
-        if i < 0 or raw_sizes[origin[i]] <= 0:
+    for j, i in enumerate(aligned):
+        if i < 0 or raw_sizes[i] <= 0:
             continue
-        size = raw_sizes[origin[i]]
+        size = raw_sizes[i]
         last = runs[-1] if runs else None
         if last is not None and last.size == size and not text[last.end : j].strip():
             runs[-1] = FontRun(last.start, j + 1, size)
         else:
             runs.append(FontRun(j, j + 1, size))
     return tuple(runs)
+
+
+def raw_offsets(raw: RawPage, text: str) -> list[int]:
+    """For each character of the cleaned `text`, the offset in `raw.text` it came from, or -1
+    (white space, and characters the clean-up made)."""
+    source, origin = normalise_chars_mapped(raw.text)
+    return [origin[i] if i >= 0 else -1 for i in align_to_source(source, text)]
+
+
+def char_boxes(
+    raw: RawPage, text: str, aligned: Sequence[int] | None = None
+) -> tuple[CharBox | None, ...]:
+    """Where each character of the cleaned `text` is drawn, carried over from the raw page's
+    glyph runs the way `font_runs` carries sizes; None where it is not known."""
+    if not raw.glyphs or not text:
+        return ()
+    if aligned is None:
+        aligned = raw_offsets(raw, text)
+    raw_boxes: list[CharBox | None] = [None] * len(raw.text)
+    for glyph in raw.glyphs:
+        edges = glyph.edges
+        for k in range(glyph.end - glyph.start):
+            raw_boxes[glyph.start + k] = (edges[k], edges[k + 1], glyph.top, glyph.bottom)
+    return tuple(raw_boxes[i] if i >= 0 else None for i in aligned)
+
+
+def quote_boxes(page: PageText, start: int, end: int) -> tuple[Box, ...]:
+    """One rectangle per drawn line that text[start:end] covers, in reading order.
+
+    A character starts a new line when its baseline box does not overlap the line's by
+    half its height, or when it is drawn left of where the line began.
+    """
+    lines: list[list[float]] = []
+    for j in range(max(0, start), min(end, len(page.char_boxes))):
+        box = page.char_boxes[j]
+        if box is None or page.text[j].isspace():
+            continue
+        x0, x1, top, bottom = box
+        line = lines[-1] if lines else None
+        overlap = 0.0 if line is None else min(bottom, line[3]) - max(top, line[2])
+        if line is None or overlap < (bottom - top) / 2 or x1 < line[0]:
+            lines.append([x0, x1, top, bottom])
+        else:
+            line[0], line[1] = min(line[0], x0), max(line[1], x1)
+            line[2], line[3] = min(line[2], top), max(line[3], bottom)
+    return tuple(
+        Box(*(round(value, BOX_DECIMALS) for value in (x0, top, x1, bottom)))
+        for x0, x1, top, bottom in lines
+    )
 
 
 def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarning]]:
@@ -129,11 +194,22 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
             text=clean.text,
             has_text_layer=raw.has_text,
             glued_markers=clean.glued_markers,
-            font_runs=font_runs(raw, clean.text),
+            **_geometry(raw, clean.text),
         )
         for raw, label, clean in zip(pdf.pages, labels, cleaned, strict=True)
     ]
     return pages, _warnings(pdf, pages)
+
+
+def _geometry(raw: RawPage, text: str) -> dict[str, Any]:
+    """A page's font runs, character boxes and size, from one alignment with its raw text."""
+    aligned = raw_offsets(raw, text) if raw.runs and text else None
+    return {
+        "font_runs": font_runs(raw, text, aligned),
+        "char_boxes": char_boxes(raw, text, aligned),
+        "width": raw.width,
+        "height": raw.height,
+    }
 
 
 def is_image_only(pdf: PdfDocument) -> bool:

@@ -23,6 +23,7 @@ from typing import Any
 import pypdf
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import Destination, DictionaryObject
+from pypdf.generic._font import Font  # widths and ascent of a font resource, as pypdf reads them
 
 from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
 from extractor.model import PdfMetadata
@@ -42,6 +43,11 @@ SIZE_DECIMALS = 1
 # (25 times slower on a page with a large vector drawing). Pages whose text-free forms hold
 # more content than this are read without font sizes.
 MAX_DRAWING_BYTES_FOR_SIZES = 200_000
+# A font's metrics where pypdf cannot read them, in 1/1000 of the font size: a typical
+# glyph width, and the ascent above and descent below the baseline.
+DEFAULT_GLYPH_WIDTH = 500.0
+DEFAULT_ASCENT = 700.0
+DEFAULT_DESCENT = -200.0
 # How deep form XObjects nested in forms are followed when measuring them.
 MAX_FORM_DEPTH = 4
 # How many pages from the front have their layout (font sizes, positions) read: enough for
@@ -98,6 +104,23 @@ class TextRun:
 
 
 @dataclass(frozen=True)
+class GlyphRun:
+    """Where a piece of a page's raw text is drawn: one baseline, in PDF points from the
+    page's top-left corner.
+
+    `start` and `end` are offsets into `RawPage.text`; `edges` holds the left edge of each
+    character and, last, the right edge of the last one (`end - start + 1` values), from
+    the font's widths; `top` and `bottom` come from its ascent and descent.
+    """
+
+    start: int
+    end: int
+    top: float
+    bottom: float
+    edges: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class StyledLine:
     """One line of text as drawn on the page: what it says, how big, and where.
 
@@ -125,6 +148,11 @@ class RawPage:
     # The page was not read because its content goes past a safety limit (a compression
     # bomb, say), not because it is damaged: it may well have text.
     refused: bool = False
+    # The page's size in points (its media box), where it could be read.
+    width: float | None = None
+    height: float | None = None
+    # Where each piece of `text` is drawn, when the pieces add up to the text (as `runs`).
+    glyphs: tuple[GlyphRun, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -318,29 +346,154 @@ def _read_page(
     reader: pypdf.PdfReader, i: int, labels: list[str] | None, drawing_bytes: dict[int, int]
 ) -> RawPage:
     label = labels[i] if labels is not None else None
-    # One visitor pass gives both: each piece of text with its size and position.
-    pieces: list[tuple[str, float, float, float]] = []
+    # One visitor pass gives all three: each piece of text with its size, its position and
+    # where its characters are drawn.
+    pieces: list[_Piece] = []
+    fonts: dict[int, _FontMetrics] = {}
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        pieces.append((text, *_placement(cm, tm, font_size)))
+        pieces.append(_piece(text, cm, tm, font, font_size, fonts))
 
+    width = height = None
     try:
         page = reader.pages[i]
+        box = page.mediabox
+        left, top = float(box.left), float(box.top)
+        width, height = abs(float(box.width)), abs(float(box.height))
         layout = i < LAYOUT_PAGES
         # A cover's drawing is worth the slow pass: the title is read from its lines.
         if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
             text = page.extract_text() or ""
-            return RawPage(i + 1, text, label, None)
+            return RawPage(i + 1, text, label, None, width=width, height=height)
         text = page.extract_text(visitor_text=visit) or ""
-        lines = _styled_lines(pieces, float(page.mediabox.top)) if layout else ()
+        lines = _styled_lines([(p.text, p.size, p.x, p.y) for p in pieces], top) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "content nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, plain_words(e), refused=_refused(e))
+    runs = _text_runs(text, [(p.text, p.size) for p in pieces])
     return RawPage(
-        i + 1, text, label, None, _text_runs(text, [(t, size) for t, size, _, _ in pieces]), lines
+        i + 1,
+        text,
+        label,
+        None,
+        runs,
+        lines,
+        width=width,
+        height=height,
+        glyphs=_glyph_runs(pieces, left, top) if runs else (),
     )
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What pypdf's text visitor reports of one piece: its text, its height in points, the
+    start of its baseline (x, y in PDF space), the advance of each character along it,
+    and the font's ascent and descent scaled to the piece (points above and below)."""
+
+    text: str
+    size: float
+    x: float
+    y: float
+    advances: tuple[float, ...]
+    ascent: float
+    descent: float
+
+
+@dataclass(frozen=True)
+class _FontMetrics:
+    """A font's glyph widths by the character they stand for, its default width, ascent
+    and descent, in 1/1000 of the font size."""
+
+    widths: dict[str, float]
+    default: float
+    ascent: float
+    descent: float
+
+
+_DEFAULT_METRICS = _FontMetrics({}, DEFAULT_GLYPH_WIDTH, DEFAULT_ASCENT, DEFAULT_DESCENT)
+
+
+def _piece(
+    text: str, cm: Any, tm: Any, font: Any, font_size: Any, fonts: dict[int, _FontMetrics]
+) -> _Piece:
+    """Measure one piece from the matrices and the font's widths."""
+    size, x, y = _placement(cm, tm, font_size)
+    try:
+        a2, b2, c2, d2 = (float(v) for v in cm[:4])
+        a, b = float(tm[0]), float(tm[1])
+        scale = abs(float(font_size)) * math.hypot(a * a2 + b * c2, a * b2 + b * d2) / 1000
+    except (TypeError, ValueError, IndexError):
+        scale = 0.0
+    metrics = _font_metrics(font, fonts)
+    widths, default = metrics.widths, metrics.default
+    advances = tuple(widths.get(ch, default) * scale for ch in text)
+    return _Piece(
+        text, size, x, y, advances, metrics.ascent * size / 1000, -metrics.descent * size / 1000
+    )
+
+
+def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
+    """A font resource's metrics as pypdf reads them, once per page.
+
+    pypdf keys widths by the character code drawn; the text it extracts is what the code
+    stands for (its ToUnicode map), so widths are re-keyed by that, a ligature's width
+    shared among its letters.
+    """
+    if font is None:
+        return _DEFAULT_METRICS
+    key = id(font)
+    if key in fonts:
+        return fonts[key]
+    try:
+        parsed = Font.from_font_resource(font)
+        codes = parsed.character_widths
+        default = float(codes.get("default", 0)) or DEFAULT_GLYPH_WIDTH
+        widths = {code: float(width) for code, width in codes.items() if isinstance(code, str)}
+        for code, meaning in (parsed.character_map or {}).items():
+            width = codes.get(code)
+            if isinstance(meaning, str) and meaning and isinstance(width, (int, float)):
+                for ch in meaning:
+                    widths[ch] = float(width) / len(meaning)
+        descriptor = parsed.font_descriptor
+        metrics = _FontMetrics(
+            widths,
+            default,
+            float(descriptor.ascent) or DEFAULT_ASCENT,
+            float(descriptor.descent) or DEFAULT_DESCENT,
+        )
+    except Exception:  # a damaged font: typical metrics will do
+        logger.debug("cannot read a font's metrics", exc_info=True)
+        metrics = _DEFAULT_METRICS
+    fonts[key] = metrics
+    return metrics
+
+
+def _glyph_runs(pieces: list[_Piece], left: float, top: float) -> tuple[GlyphRun, ...]:
+    """Where each piece's characters are, from the page's top-left corner.
+
+    Only called when the pieces add up to the page's text, so their offsets are known.
+    """
+    glyphs: list[GlyphRun] = []
+    position = 0
+    for piece in pieces:
+        start, position = position, position + len(piece.text)
+        if not piece.text.strip() or piece.size <= 0:
+            continue
+        edges = [piece.x - left]
+        for advance in piece.advances:
+            edges.append(edges[-1] + advance)
+        glyphs.append(
+            GlyphRun(
+                start,
+                position,
+                top - piece.y - piece.ascent,
+                top - piece.y + piece.descent,
+                tuple(edges),
+            )
+        )
+    return tuple(glyphs)
 
 
 def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
@@ -661,6 +814,7 @@ def _outline(reader: pypdf.PdfReader) -> Iterator[OutlineEntry]:
 
 
 __all__ = [
+    "GlyphRun",
     "OutlineEntry",
     "PdfDocument",
     "RawPage",
