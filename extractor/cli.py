@@ -616,6 +616,65 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
 
 
 @cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option(
+    "--page",
+    "page_index",
+    type=click.IntRange(min=1),
+    required=True,
+    help="The page to draw (1-based physical index).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the PNG."
+)
+@click.option(
+    "--boxes",
+    "json_file",
+    metavar="OUT.json",
+    type=click.Path(path_type=Path),
+    help="An extraction of this PDF: outline its items' boxes on the page.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.1, max=8),
+    default=2.0,
+    show_default=True,
+    help="Pixels per PDF point (2 is 144 dpi).",
+)
+@click.option("--password", help="Password of an encrypted PDF.")
+@handle_errors
+def render(
+    pdf: Path,
+    page_index: int,
+    output: Path,
+    json_file: Path | None,
+    scale: float,
+    password: str | None,
+) -> None:
+    """Draw one page of a PDF as a PNG, with the boxes of an extraction's items on it.
+
+    \b
+    Example:
+      extractor render report.pdf --page 3 -o page3.png
+      extractor render report.pdf --page 3 -o page3.png --boxes report.json
+    """
+    from extractor.model import Box
+    from extractor.output import check_output_file
+    from extractor.render import render_png
+    from extractor.review import load_extraction
+
+    check_output_file(output)
+    boxes: list[Box] = []
+    if json_file is not None:
+        extraction = load_extraction(json_file)
+        for item in extraction.items():
+            if item.page.index == page_index:
+                boxes.extend(item.boxes)
+    render_png(pdf, page_index, output, boxes, scale, password)
+    click.echo(f"Wrote {output} (page {page_index}, {len(boxes)} boxes)", err=True)
+
+
+@cli.command()
 @click.option(
     "--gold",
     required=True,

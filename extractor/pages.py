@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,15 +145,22 @@ def char_boxes(
 
 
 def quote_boxes(page: PageText, start: int, end: int) -> tuple[Box, ...]:
-    """One rectangle per drawn line that text[start:end] covers, in reading order.
+    """One rectangle per drawn line that text[start:end] covers, in reading order."""
+    stop = min(end, len(page.char_boxes))
+    return line_boxes(
+        page.char_boxes[j] for j in range(max(0, start), stop) if not page.text[j].isspace()
+    )
 
-    A character starts a new line when its baseline box does not overlap the line's by
-    half its height, or when it is drawn left of where the line began.
+
+def line_boxes(chars: Iterable[CharBox | None]) -> tuple[Box, ...]:
+    """Character boxes (in reading order; None where unknown) joined into one per line.
+
+    A character starts a new line when its box does not overlap the line's by half its
+    height, or when it is drawn left of where the line began.
     """
     lines: list[list[float]] = []
-    for j in range(max(0, start), min(end, len(page.char_boxes))):
-        box = page.char_boxes[j]
-        if box is None or page.text[j].isspace():
+    for box in chars:
+        if box is None:
             continue
         x0, x1, top, bottom = box
         line = lines[-1] if lines else None

@@ -350,9 +350,11 @@ def _read_page(
     # where its characters are drawn.
     pieces: list[_Piece] = []
     fonts: dict[int, _FontMetrics] = {}
+    spacing = _Spacing()
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        pieces.append(_piece(text, cm, tm, font, font_size, fonts))
+        pieces.append(_piece(text, cm, tm, font, font_size, fonts, spacing))
+        spacing.offsets = 0.0
 
     width = height = None
     try:
@@ -365,7 +367,7 @@ def _read_page(
         if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
             text = page.extract_text() or ""
             return RawPage(i + 1, text, label, None, width=width, height=height)
-        text = page.extract_text(visitor_text=visit) or ""
+        text = page.extract_text(visitor_text=visit, visitor_operand_before=spacing.see) or ""
         lines = _styled_lines([(p.text, p.size, p.x, p.y) for p in pieces], top) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "content nested too deeply to read")
@@ -415,22 +417,79 @@ class _FontMetrics:
 _DEFAULT_METRICS = _FontMetrics({}, DEFAULT_GLYPH_WIDTH, DEFAULT_ASCENT, DEFAULT_DESCENT)
 
 
+@dataclass
+class _Spacing:
+    """The text state pypdf's visitor does not report but positions need: character and
+    word spacing (Tc, Tw, in text space units) and the TJ offsets (thousandths of the font
+    size, positive to the right) shown since the last piece was reported."""
+
+    char: float = 0.0
+    word: float = 0.0
+    offsets: float = 0.0
+
+    def see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        """pypdf's visitor_operand_before: note spacing and TJ offsets as they go by."""
+        try:
+            if operator == b"TJ" and operands:
+                self.offsets -= sum(float(v) for v in operands[0] if _is_number(v))
+            elif operator == b"Tc" and operands:
+                self.char = float(operands[0])
+            elif operator == b"Tw" and operands:
+                self.word = float(operands[0])
+            elif operator == b'"' and len(operands) >= 2:
+                self.word, self.char = float(operands[0]), float(operands[1])
+        except (TypeError, ValueError):
+            pass
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _piece(
-    text: str, cm: Any, tm: Any, font: Any, font_size: Any, fonts: dict[int, _FontMetrics]
+    text: str,
+    cm: Any,
+    tm: Any,
+    font: Any,
+    font_size: Any,
+    fonts: dict[int, _FontMetrics],
+    spacing: _Spacing,
 ) -> _Piece:
-    """Measure one piece from the matrices and the font's widths."""
+    """Measure one piece from the matrices, the font's widths and the spacing.
+
+    pypdf puts a space in the text where a TJ offset leaves a word gap; such a space is
+    not drawn, so where the offsets add up to the gaps the spaces take the offsets for
+    their width, and otherwise offsets (kerning) are shared by all characters.
+    """
     size, x, y = _placement(cm, tm, font_size)
     try:
         a2, b2, c2, d2 = (float(v) for v in cm[:4])
         a, b = float(tm[0]), float(tm[1])
-        scale = abs(float(font_size)) * math.hypot(a * a2 + b * c2, a * b2 + b * d2) / 1000
+        unit = math.hypot(a * a2 + b * c2, a * b2 + b * d2)  # text space to points
     except (TypeError, ValueError, IndexError):
-        scale = 0.0
+        unit = 0.0
+    scale = abs(float(font_size)) * unit / 1000 if unit else 0.0
     metrics = _font_metrics(font, fonts)
     widths, default = metrics.widths, metrics.default
-    advances = tuple(widths.get(ch, default) * scale for ch in text)
+    advances = [widths.get(ch, default) * scale + spacing.char * unit for ch in text]
+    spaces = [k for k, ch in enumerate(text) if ch == " "]
+    for k in spaces:
+        advances[k] += spacing.word * unit
+    gap = spacing.offsets * scale
+    space_widths = sum(advances[k] for k in spaces)
+    if spaces and gap >= space_widths / 2:
+        for k in spaces:
+            advances[k] = gap / len(spaces)
+    elif text:
+        advances = [advance + gap / len(text) for advance in advances]
     return _Piece(
-        text, size, x, y, advances, metrics.ascent * size / 1000, -metrics.descent * size / 1000
+        text,
+        size,
+        x,
+        y,
+        tuple(advances),
+        metrics.ascent * size / 1000,
+        -metrics.descent * size / 1000,
     )
 
 
