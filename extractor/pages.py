@@ -138,9 +138,8 @@ def char_boxes(
         aligned = raw_offsets(raw, text)
     raw_boxes: list[CharBox | None] = [None] * len(raw.text)
     for glyph in raw.glyphs:
-        edges = glyph.edges
-        for k in range(glyph.end - glyph.start):
-            raw_boxes[glyph.start + k] = (edges[k], edges[k + 1], glyph.top, glyph.bottom)
+        for k, (x0, x1) in enumerate(zip(glyph.lefts, glyph.rights, strict=True)):
+            raw_boxes[glyph.start + k] = (x0, x1, glyph.top, glyph.bottom)
     return tuple(raw_boxes[i] if i >= 0 else None for i in aligned)
 
 
@@ -210,7 +209,7 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
 
 def _geometry(raw: RawPage, text: str) -> dict[str, Any]:
     """A page's font runs, character boxes and size, from one alignment with its raw text."""
-    aligned = raw_offsets(raw, text) if raw.runs and text else None
+    aligned = raw_offsets(raw, text) if (raw.runs or raw.glyphs) and text else None
     return {
         "font_runs": font_runs(raw, text, aligned),
         "char_boxes": char_boxes(raw, text, aligned),

@@ -16,13 +16,14 @@ import logging
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pypdf
 from pypdf.errors import LimitReachedError, PyPdfError
-from pypdf.generic import Destination, DictionaryObject
+from pypdf.generic import Destination, DictionaryObject, NameObject, StreamObject
 from pypdf.generic._font import Font  # widths and ascent of a font resource, as pypdf reads them
 
 from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
@@ -108,16 +109,17 @@ class GlyphRun:
     """Where a piece of a page's raw text is drawn: one baseline, in PDF points from the
     page's top-left corner.
 
-    `start` and `end` are offsets into `RawPage.text`; `edges` holds the left edge of each
-    character and, last, the right edge of the last one (`end - start + 1` values), from
-    the font's widths; `top` and `bottom` come from its ascent and descent.
+    `start` and `end` are offsets into `RawPage.text`; `lefts` and `rights` hold each
+    character's left and right edge, from the font's widths; `top` and `bottom` come from
+    its ascent and descent.
     """
 
     start: int
     end: int
     top: float
     bottom: float
-    edges: tuple[float, ...]
+    lefts: tuple[float, ...]
+    rights: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -351,23 +353,35 @@ def _read_page(
     pieces: list[_Piece] = []
     fonts: dict[int, _FontMetrics] = {}
     spacing = _Spacing()
+    pen = _Pen(fonts)
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        pieces.append(_piece(text, cm, tm, font, font_size, fonts, spacing))
+        piece = _piece(text, cm, tm, font, font_size, fonts, spacing)
+        pieces.append(replace(piece, placed=pen.take(text)))
         spacing.offsets = 0.0
+
+    def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        spacing.see(operator, operands, cm, tm)
+        pen.see(operator, operands, cm, tm)
 
     width = height = None
     try:
         page = reader.pages[i]
+        pen.page_fonts = _page_fonts(page)
         box = page.mediabox
         left, top = float(box.left), float(box.top)
         width, height = abs(float(box.width)), abs(float(box.height))
         layout = i < LAYOUT_PAGES
         # A cover's drawing is worth the slow pass: the title is read from its lines.
         if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
+            # The text as ever, without sizes (they would change what later stages decide);
+            # positions come from a second pass that leaves the drawings out.
             text = page.extract_text() or ""
-            return RawPage(i + 1, text, label, None, width=width, height=height)
-        text = page.extract_text(visitor_text=visit, visitor_operand_before=spacing.see) or ""
+            with _without_drawings(page):
+                page.extract_text(visitor_text=visit, visitor_operand_before=before)
+            glyphs = _glyph_runs(pieces, left, top) if _adds_up(pieces, text) else ()
+            return RawPage(i + 1, text, label, None, width=width, height=height, glyphs=glyphs)
+        text = page.extract_text(visitor_text=visit, visitor_operand_before=before) or ""
         lines = _styled_lines([(p.text, p.size, p.x, p.y) for p in pieces], top) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "content nested too deeply to read")
@@ -388,6 +402,59 @@ def _read_page(
     )
 
 
+def _adds_up(pieces: list[_Piece], text: str) -> bool:
+    return "".join(piece.text for piece in pieces) == text
+
+
+@contextmanager
+def _without_drawings(page: Any) -> Iterator[None]:
+    """Blank a page's text-free form XObjects (large vector drawings) while inside, so that
+    a visitor pass over its text is as quick as a plain one; the text is the same, as the
+    hidden forms hold none. The page's resources are put back on the way out."""
+    resources = page.get("/Resources")
+    try:
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+    except Exception:
+        xobjects = None
+    if resources is None or not isinstance(xobjects, DictionaryObject):
+        yield
+        return
+    blank = StreamObject()
+    blank.update({NameObject("/Subtype"): NameObject("/Form")})
+    kept = DictionaryObject(
+        {
+            name: blank if _text_free_form(ref.get_object()) else ref
+            for name, ref in xobjects.items()
+        }
+    )
+    original = resources[NameObject("/XObject")]
+    resources[NameObject("/XObject")] = kept
+    try:
+        yield
+    finally:
+        resources[NameObject("/XObject")] = original
+
+
+def _text_free_form(xobject: Any, depth: int = 0) -> bool:
+    """Whether an XObject is a form with no text in it or in the forms it draws."""
+    try:
+        if xobject.get("/Subtype") != "/Form" or depth > MAX_FORM_DEPTH:
+            return False
+        if b"BT" in xobject.get_data():
+            return False
+        resources = xobject.get("/Resources")
+        inner = resources.get_object().get("/XObject") if resources is not None else None
+        if inner is None:
+            return True
+        return all(
+            _text_free_form(ref.get_object(), depth + 1) for ref in inner.get_object().values()
+        )
+    except Exception:  # damaged: keep it, pypdf deals with it
+        return False
+
+
 @dataclass(frozen=True)
 class _Piece:
     """What pypdf's text visitor reports of one piece: its text, its height in points, the
@@ -401,20 +468,197 @@ class _Piece:
     advances: tuple[float, ...]
     ascent: float
     descent: float
+    # Each character's box as the content stream draws it (`_Pen`), where it was found.
+    placed: tuple[_Placed | None, ...] = ()
+
+
+# A character's box in PDF space: x0, x1, y of its top, y of its bottom.
+_Placed = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
 class _FontMetrics:
     """A font's glyph widths by the character they stand for, its default width, ascent
-    and descent, in 1/1000 of the font size."""
+    and descent, in 1/1000 of the font size; and, to read the codes a content stream
+    shows, the widths by code, what each code stands for, and whether codes are 2 bytes."""
 
     widths: dict[str, float]
     default: float
     ascent: float
     descent: float
+    code_widths: dict[Any, Any] = field(default_factory=dict)
+    meanings: dict[Any, Any] = field(default_factory=dict)
+    encoding: Any = None
+    two_byte: bool = False
+
+    def glyph(self, code: int) -> tuple[str, float]:
+        """What a character code stands for, and its width."""
+        key = chr(code)
+        if self.two_byte:
+            meaning = self.meanings.get(key, key)
+            width = self.code_widths.get(key, self.default)
+        else:
+            if isinstance(self.encoding, dict):
+                encoded = self.encoding.get(code, key)
+            else:
+                encoded = bytes([code]).decode(str(self.encoding or "latin-1"), "replace")
+            meaning = self.meanings.get(key) or self.meanings.get(encoded) or encoded
+            width = self.code_widths.get(encoded, self.code_widths.get(key, self.default))
+        return str(meaning), float(width) if isinstance(width, (int, float)) else self.default
 
 
 _DEFAULT_METRICS = _FontMetrics({}, DEFAULT_GLYPH_WIDTH, DEFAULT_ASCENT, DEFAULT_DESCENT)
+
+
+def _page_fonts(page: Any) -> dict[str, Any]:
+    """The font resources of a page by name (those of its forms are not among them)."""
+    try:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            return {}
+        return {str(name): ref.get_object() for name, ref in fonts.get_object().items()}
+    except Exception:  # damaged resources: characters are placed from the pieces instead
+        logger.debug("cannot read a page's fonts", exc_info=True)
+        return {}
+
+
+@dataclass
+class _TextState:
+    """The parts of the PDF text state that place glyphs (ISO 32000-1, 9.3)."""
+
+    font: Any = None
+    size: float = 0.0
+    char: float = 0.0
+    word: float = 0.0
+    scale: float = 1.0
+    rise: float = 0.0
+    leading: float = 0.0
+
+
+class _Pen:
+    """Follows the content stream beside pypdf (its visitor_operand_before) and works out
+    where each shown glyph is, as a viewer would: the text and page matrices, the font's
+    widths, TJ offsets, character and word spacing, horizontal scaling and rise. `take`
+    then gives the characters of a piece pypdf reports their boxes, matching them to the
+    glyphs in order (pypdf's own spaces, which draw nothing, get none)."""
+
+    # How many glyphs may be passed over to find the next character of a piece.
+    LOOKAHEAD = 8
+
+    def __init__(self, fonts: dict[int, _FontMetrics]) -> None:
+        self.fonts = fonts
+        self.page_fonts: dict[str, Any] = {}
+        self.state = _TextState()
+        self.saved: list[_TextState] = []
+        self.line: tuple[float, ...] | None = None
+        self.advance = 0.0
+        self.glyphs: list[tuple[str, _Placed]] = []
+        self.next = 0
+
+    def see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        """Note a change of text state, or place the glyphs a text operator shows."""
+        try:
+            self._see(operator, operands, cm, tm)
+        except Exception:  # a malformed operator places nothing; pypdf deals with it
+            logger.debug("cannot place the glyphs of %r", operator, exc_info=True)
+
+    def _see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        state = self.state
+        if operator == b"q":
+            self.saved.append(replace(state))
+        elif operator == b"Q" and self.saved:
+            self.state = self.saved.pop()
+        elif operator == b"Tf" and len(operands) >= 2:
+            state.font, state.size = self.page_fonts.get(str(operands[0])), float(operands[1])
+        elif operator == b"Tc" and operands:
+            state.char = float(operands[0])
+        elif operator == b"Tw" and operands:
+            state.word = float(operands[0])
+        elif operator == b"Tz" and operands:
+            state.scale = float(operands[0]) / 100
+        elif operator == b"Ts" and operands:
+            state.rise = float(operands[0])
+        elif operator == b"TL" and operands:
+            state.leading = float(operands[0])
+        elif operator == b"TD" and len(operands) >= 2:
+            state.leading = -float(operands[1])
+        elif operator in (b"Tj", b"TJ", b"'", b'"') and operands:
+            matrix = [float(v) for v in tm[:6]]
+            if operator in (b"'", b'"'):  # next line first, as T* does
+                matrix[4] -= state.leading * matrix[2]
+                matrix[5] -= state.leading * matrix[3]
+                if operator == b'"' and len(operands) >= 3:
+                    state.word, state.char = float(operands[0]), float(operands[1])
+            shown = operands[0] if operator == b"TJ" else operands[-1]
+            self._show(shown if operator == b"TJ" else [shown], matrix, cm)
+
+    def _show(self, parts: Any, tm: list[float], cm: Any) -> None:
+        state = self.state
+        if state.font is None:
+            return
+        line = (*tm, *(float(v) for v in cm[:6]))
+        if line != self.line:  # pypdf leaves tm where the line began: the pen moves on
+            self.line, self.advance = line, 0.0
+        a, b, c, d, e, f = tm
+        a2, b2, c2, d2, e2, f2 = line[6:]
+        # The text matrix times the page's: text space to PDF space.
+        ma, mb = a * a2 + b * c2, a * b2 + b * d2
+        mc, md = c * a2 + d * c2, c * b2 + d * d2
+        me, mf = e * a2 + f * c2 + e2, e * b2 + f * d2 + f2
+        height = abs(state.size) * math.hypot(mc, md)
+        metrics = _font_metrics(state.font, self.fonts)
+        up = metrics.ascent * height / 1000
+        down = -metrics.descent * height / 1000
+        for part in parts:
+            if _is_number(part):
+                self.advance -= float(part) / 1000 * state.size * state.scale
+                continue
+            data = getattr(part, "original_bytes", part)
+            if isinstance(data, str):
+                data = data.encode("latin-1", "replace")
+            step = 2 if metrics.two_byte else 1
+            for k in range(0, len(data) - step + 1, step):
+                code = int.from_bytes(data[k : k + step], "big")
+                meaning, width = metrics.glyph(code)
+                glyph_width = width / 1000 * state.size * state.scale
+                x0, x1 = self.advance, self.advance + glyph_width
+                y = state.rise
+                base_x0, base_y = x0 * ma + y * mc + me, x0 * mb + y * md + mf
+                base_x1 = x1 * ma + y * mc + me
+                self.glyphs.append((meaning, (base_x0, base_x1, base_y + up, base_y - down)))
+                spacing = state.char + (state.word if code == 32 and step == 1 else 0.0)
+                self.advance = x1 + spacing * state.scale
+
+    def take(self, text: str) -> tuple[_Placed | None, ...]:
+        """Boxes for the characters of `text`, the next piece pypdf reports."""
+        out: list[_Placed | None] = []
+        glyphs = self.glyphs
+        pending = ""  # the rest of a glyph that stands for several characters
+        pending_box: _Placed | None = None
+        for ch in text:
+            if pending and ch == pending[0]:
+                out.append(pending_box)
+                pending = pending[1:]
+                continue
+            pending = ""
+            found = -1
+            for k in range(self.next, min(len(glyphs), self.next + self.LOOKAHEAD)):
+                if glyphs[k][0][:1] == ch:
+                    found = k
+                    break
+            if found < 0:
+                out.append(None)
+                continue
+            meaning, box = glyphs[found]
+            self.next = found + 1
+            if len(meaning) > 1:  # a ligature: its letters share its width
+                share = (box[1] - box[0]) / len(meaning)
+                box = (box[0], box[0] + share, box[2], box[3])
+                pending = meaning[1:]
+                pending_box = (box[1], box[1] + share, box[2], box[3])
+            out.append(box)
+        return tuple(out)
 
 
 @dataclass
@@ -520,7 +764,11 @@ def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
             widths,
             default,
             float(descriptor.ascent) or DEFAULT_ASCENT,
-            float(descriptor.descent) or DEFAULT_DESCENT,
+            -abs(float(descriptor.descent)) or DEFAULT_DESCENT,  # some files give it positive
+            code_widths=codes,
+            meanings=parsed.character_map or {},
+            encoding=parsed.encoding,
+            two_byte=parsed.sub_type == "Type0",
         )
     except Exception:  # a damaged font: typical metrics will do
         logger.debug("cannot read a font's metrics", exc_info=True)
@@ -530,29 +778,44 @@ def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
 
 
 def _glyph_runs(pieces: list[_Piece], left: float, top: float) -> tuple[GlyphRun, ...]:
-    """Where each piece's characters are, from the page's top-left corner.
-
-    Only called when the pieces add up to the page's text, so their offsets are known.
+    """Where the characters of the page's text are, from the page's top-left corner: runs
+    of characters on one baseline. A piece whose characters the pen placed takes those
+    boxes; one it placed none of (text in a form, say) is laid out from its own start and
+    widths. Only called when the pieces add up to the page's text, so offsets are known.
     """
-    glyphs: list[GlyphRun] = []
+    runs: list[GlyphRun] = []
     position = 0
     for piece in pieces:
         start, position = position, position + len(piece.text)
         if not piece.text.strip() or piece.size <= 0:
             continue
-        edges = [piece.x - left]
-        for advance in piece.advances:
-            edges.append(edges[-1] + advance)
-        glyphs.append(
-            GlyphRun(
-                start,
-                position,
-                top - piece.y - piece.ascent,
-                top - piece.y + piece.descent,
-                tuple(edges),
+        boxes = piece.placed if any(piece.placed) else _laid_out(piece)
+        current: list[Any] = []  # start, top, bottom, lefts, rights of the open run
+        for k, box in enumerate(boxes):
+            if box is None or piece.text[k].isspace():
+                current = []
+                continue
+            x0, x1, y_top, y_bottom = box
+            box_top, box_bottom = top - y_top, top - y_bottom
+            if not current or current[1] != box_top or current[2] != box_bottom:
+                current = [start + k, box_top, box_bottom, [], []]
+                runs.append(GlyphRun(start + k, start + k, box_top, box_bottom, (), ()))
+            current[3].append(x0 - left)
+            current[4].append(x1 - left)
+            runs[-1] = GlyphRun(
+                current[0], start + k + 1, box_top, box_bottom, tuple(current[3]), tuple(current[4])
             )
-        )
-    return tuple(glyphs)
+    return tuple(runs)
+
+
+def _laid_out(piece: _Piece) -> tuple[_Placed | None, ...]:
+    """A piece's characters placed from its start along its baseline by their advances."""
+    out: list[_Placed | None] = []
+    x = piece.x
+    for advance in piece.advances:
+        out.append((x, x + advance, piece.y + piece.ascent, piece.y - piece.descent))
+        x += advance
+    return tuple(out)
 
 
 def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
