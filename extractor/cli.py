@@ -570,9 +570,11 @@ def _read_text(path: Path) -> str:
 def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Path | None) -> None:
     """Write a review page for an extraction, or apply the decisions made on it.
 
-    The page is one HTML file that works offline: every item by page, its quote highlighted
-    in the page text, a link to that page of the PDF, filters, and accept / reject /
-    comment controls whose decisions download as JSON (schemas/review.schema.json).
+    The page is one HTML file that works offline: the PDF's pages as pictures with every
+    item's box on them beside the item list (click a box or an item; j/k move, a/r/u
+    decide), each quote marked in its page text, search, filters, a chart of cost figures,
+    and accept / reject / comment controls whose decisions download as JSON
+    (schemas/review.schema.json).
 
     \b
     Example:
@@ -602,16 +604,17 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
             err=True,
         )
         return
+    from extractor.review import page_images
     from extractor.review_html import render_review
 
+    images = page_images(extraction, json_file, pdf)
     if to_stdout:
         assert output is not None
-        click.echo(
-            render_review(extraction, pdf_href(extraction, json_file, output, pdf)), nl=False
-        )
+        href = pdf_href(extraction, json_file, output, pdf)
+        click.echo(render_review(extraction, href, images), nl=False)
         return
     href = pdf_href(extraction, json_file, target, pdf)
-    write_text_atomic(target, render_review(extraction, href))
+    write_text_atomic(target, render_review(extraction, href, images))
     click.echo(f"Wrote {target} ({sum(1 for _ in extraction.items())} items)", err=True)
 
 
