@@ -131,7 +131,7 @@ def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Lo
     out = []
     for item in items:
         page = by_index.get(item.page.index) if item.page is not None else None
-        if page is None or item.char_span is None or not page.char_boxes:
+        if page is None or item.char_span is None or not page.glyphs:
             out.append(item)
             continue
         out.append(replace(item, boxes=quote_boxes(page, item.char_span.start, item.char_span.end)))

@@ -14,7 +14,7 @@ from typing import Any
 
 from extractor.labels import infer_labels, is_bare_label_line
 from extractor.model import Box, CharSpan, ExtractionWarning, LabelSource, PageRef
-from extractor.pdf import PdfDocument, RawPage
+from extractor.pdf import GlyphRun, PdfDocument, RawPage
 from extractor.text import (
     align_to_source,
     clean_document,
@@ -50,9 +50,9 @@ class PageText:
     `glued_markers` are note markers text.py separated from the word before them;
     `font_runs` give the font size of the text where the PDF layer could tell it (sorted,
     not overlapping, white space between runs of one size included), so that superscript
-    markers and footnote lines can be told from body text. `char_boxes` say where each
-    character is drawn (empty where the PDF layer could not tell), `width` and `height`
-    the page's size in points.
+    markers and footnote lines can be told from body text. `char_box` says where a
+    character is drawn (from `glyphs` and `raw_offsets`; empty where the PDF layer could
+    not tell), `width` and `height` the page's size in points.
     """
 
     index: int
@@ -62,7 +62,10 @@ class PageText:
     has_text_layer: bool
     glued_markers: tuple[CharSpan, ...] = ()
     font_runs: tuple[FontRun, ...] = ()
-    char_boxes: tuple[CharBox | None, ...] = ()
+    # Where the raw text is drawn, and for each character of `text` its offset in the raw
+    # text (-1 where the clean-up made it): together, where each character is drawn.
+    glyphs: tuple[GlyphRun, ...] = ()
+    raw_offsets: tuple[int, ...] = ()
     width: float | None = None
     height: float | None = None
 
@@ -84,6 +87,21 @@ class PageText:
     @functools.cached_property
     def _run_starts(self) -> list[int]:
         return [run.start for run in self.font_runs]
+
+    @functools.cached_property
+    def _glyph_starts(self) -> list[int]:
+        return [glyph.start for glyph in self.glyphs]
+
+    def char_box(self, offset: int) -> CharBox | None:
+        """Where the character at `offset` is drawn (x0, x1, top, bottom), or None where
+        that is not known; looked up only for the characters of quotes."""
+        raw = self.raw_offsets[offset] if 0 <= offset < len(self.raw_offsets) else -1
+        i = bisect.bisect_right(self._glyph_starts, raw) - 1
+        if raw < 0 or i < 0 or raw >= self.glyphs[i].end:
+            return None
+        glyph = self.glyphs[i]
+        k = raw - glyph.start
+        return (glyph.lefts[k], glyph.rights[k], glyph.top, glyph.bottom)
 
     def size_at(self, offset: int) -> float | None:
         """Font size of the character at `offset`, or None where it is not known."""
@@ -127,27 +145,11 @@ def raw_offsets(raw: RawPage, text: str) -> list[int]:
     return [origin[i] if i >= 0 else -1 for i in align_to_source(source, text)]
 
 
-def char_boxes(
-    raw: RawPage, text: str, aligned: Sequence[int] | None = None
-) -> tuple[CharBox | None, ...]:
-    """Where each character of the cleaned `text` is drawn, carried over from the raw page's
-    glyph runs the way `font_runs` carries sizes; None where it is not known."""
-    if not raw.glyphs or not text:
-        return ()
-    if aligned is None:
-        aligned = raw_offsets(raw, text)
-    raw_boxes: list[CharBox | None] = [None] * len(raw.text)
-    for glyph in raw.glyphs:
-        for k, (x0, x1) in enumerate(zip(glyph.lefts, glyph.rights, strict=True)):
-            raw_boxes[glyph.start + k] = (x0, x1, glyph.top, glyph.bottom)
-    return tuple(raw_boxes[i] if i >= 0 else None for i in aligned)
-
-
 def quote_boxes(page: PageText, start: int, end: int) -> tuple[Box, ...]:
     """One rectangle per drawn line that text[start:end] covers, in reading order."""
-    stop = min(end, len(page.char_boxes))
+    stop = min(end, len(page.raw_offsets))
     return line_boxes(
-        page.char_boxes[j] for j in range(max(0, start), stop) if not page.text[j].isspace()
+        page.char_box(j) for j in range(max(0, start), stop) if not page.text[j].isspace()
     )
 
 
@@ -208,11 +210,13 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
 
 
 def _geometry(raw: RawPage, text: str) -> dict[str, Any]:
-    """A page's font runs, character boxes and size, from one alignment with its raw text."""
+    """A page's font runs, where its characters are drawn and its size, from one alignment
+    with its raw text."""
     aligned = raw_offsets(raw, text) if (raw.runs or raw.glyphs) and text else None
     return {
         "font_runs": font_runs(raw, text, aligned),
-        "char_boxes": char_boxes(raw, text, aligned),
+        "glyphs": raw.glyphs,
+        "raw_offsets": tuple(aligned) if aligned is not None and raw.glyphs else (),
         "width": raw.width,
         "height": raw.height,
     }

@@ -248,7 +248,8 @@ def read_pdf(
     labels = _page_labels(reader, page_count)
     count = page_count if max_pages is None else min(page_count, max_pages)
     drawing_bytes: dict[int, int] = {}
-    pages = tuple(_read_page(reader, i, labels, drawing_bytes) for i in range(count))
+    fonts: dict[int, tuple[Any, _FontMetrics]] = {}
+    pages = tuple(_read_page(reader, i, labels, drawing_bytes, fonts) for i in range(count))
     return PdfDocument(
         path=path,
         sha256=file_sha256(path),
@@ -345,24 +346,23 @@ def _raise_if_damaged(reader: pypdf.PdfReader, path: Path) -> None:
 
 
 def _read_page(
-    reader: pypdf.PdfReader, i: int, labels: list[str] | None, drawing_bytes: dict[int, int]
+    reader: pypdf.PdfReader,
+    i: int,
+    labels: list[str] | None,
+    drawing_bytes: dict[int, int],
+    fonts: dict[int, tuple[Any, _FontMetrics]],
 ) -> RawPage:
     label = labels[i] if labels is not None else None
     # One visitor pass gives all three: each piece of text with its size, its position and
     # where its characters are drawn.
     pieces: list[_Piece] = []
-    fonts: dict[int, _FontMetrics] = {}
-    spacing = _Spacing()
     pen = _Pen(fonts)
+    before = pen.see
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        piece = _piece(text, cm, tm, font, font_size, fonts, spacing)
-        pieces.append(replace(piece, placed=pen.take(text)))
-        spacing.offsets = 0.0
-
-    def before(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
-        spacing.see(operator, operands, cm, tm)
-        pen.see(operator, operands, cm, tm)
+        placed = pen.take(text)
+        pieces.append(_piece(text, cm, tm, font, font_size, fonts, pen, placed))
+        pen.offsets = 0.0
 
     width = height = None
     try:
@@ -490,9 +490,17 @@ class _FontMetrics:
     meanings: dict[Any, Any] = field(default_factory=dict)
     encoding: Any = None
     two_byte: bool = False
+    # glyph() by code, filled as codes are met.
+    cache: dict[int, tuple[str, float]] = field(default_factory=dict)
 
     def glyph(self, code: int) -> tuple[str, float]:
         """What a character code stands for, and its width."""
+        known = self.cache.get(code)
+        if known is None:
+            known = self.cache[code] = self._glyph(code)
+        return known
+
+    def _glyph(self, code: int) -> tuple[str, float]:
         key = chr(code)
         if self.two_byte:
             meaning = self.meanings.get(key, key)
@@ -536,6 +544,12 @@ class _TextState:
     leading: float = 0.0
 
 
+# The operators `_Pen` follows; pypdf's visitor hands it every one.
+_TEXT_OPERATORS = frozenset(
+    {b"q", b"Q", b"Tf", b"Tc", b"Tw", b"Tz", b"Ts", b"TL", b"TD", b"Tj", b"TJ", b"'", b'"'}
+)
+
+
 class _Pen:
     """Follows the content stream beside pypdf (its visitor_operand_before) and works out
     where each shown glyph is, as a viewer would: the text and page matrices, the font's
@@ -546,7 +560,7 @@ class _Pen:
     # How many glyphs may be passed over to find the next character of a piece.
     LOOKAHEAD = 8
 
-    def __init__(self, fonts: dict[int, _FontMetrics]) -> None:
+    def __init__(self, fonts: dict[int, tuple[Any, _FontMetrics]]) -> None:
         self.fonts = fonts
         self.page_fonts: dict[str, Any] = {}
         self.state = _TextState()
@@ -555,9 +569,13 @@ class _Pen:
         self.advance = 0.0
         self.glyphs: list[tuple[str, _Placed]] = []
         self.next = 0
+        # TJ offsets (thousandths of the font size, to the right) since the last piece.
+        self.offsets = 0.0
 
     def see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
         """Note a change of text state, or place the glyphs a text operator shows."""
+        if operator not in _TEXT_OPERATORS:  # most operators draw: nothing to note
+            return
         try:
             self._see(operator, operands, cm, tm)
         except Exception:  # a malformed operator places nothing; pypdf deals with it
@@ -584,6 +602,8 @@ class _Pen:
         elif operator == b"TD" and len(operands) >= 2:
             state.leading = -float(operands[1])
         elif operator in (b"Tj", b"TJ", b"'", b'"') and operands:
+            if operator == b"TJ":
+                self.offsets -= sum(float(v) for v in operands[0] if _is_number(v))
             matrix = [float(v) for v in tm[:6]]
             if operator in (b"'", b'"'):  # next line first, as T* does
                 matrix[4] -= state.leading * matrix[2]
@@ -610,25 +630,42 @@ class _Pen:
         metrics = _font_metrics(state.font, self.fonts)
         up = metrics.ascent * height / 1000
         down = -metrics.descent * height / 1000
+        size, scale, rise = state.size, state.scale, state.rise
+        em = size * scale / 1000  # a thousandth of the font size, across the line
+        glyph = metrics.glyph
+        append = self.glyphs.append
+        step = 2 if metrics.two_byte else 1
+        advance = self.advance
         for part in parts:
             if _is_number(part):
-                self.advance -= float(part) / 1000 * state.size * state.scale
+                advance -= float(part) * em
                 continue
             data = getattr(part, "original_bytes", part)
             if isinstance(data, str):
                 data = data.encode("latin-1", "replace")
-            step = 2 if metrics.two_byte else 1
-            for k in range(0, len(data) - step + 1, step):
-                code = int.from_bytes(data[k : k + step], "big")
-                meaning, width = metrics.glyph(code)
-                glyph_width = width / 1000 * state.size * state.scale
-                x0, x1 = self.advance, self.advance + glyph_width
-                y = state.rise
-                base_x0, base_y = x0 * ma + y * mc + me, x0 * mb + y * md + mf
-                base_x1 = x1 * ma + y * mc + me
-                self.glyphs.append((meaning, (base_x0, base_x1, base_y + up, base_y - down)))
+            codes = (
+                data
+                if step == 1
+                else [data[k] << 8 | data[k + 1] for k in range(0, len(data) - 1, 2)]
+            )
+            for code in codes:
+                meaning, width = glyph(code)
+                x1 = advance + width * em
+                base_y = advance * mb + rise * md + mf
+                append(
+                    (
+                        meaning,
+                        (
+                            advance * ma + rise * mc + me,
+                            x1 * ma + rise * mc + me,
+                            base_y + up,
+                            base_y - down,
+                        ),
+                    )
+                )
                 spacing = state.char + (state.word if code == 32 and step == 1 else 0.0)
-                self.advance = x1 + spacing * state.scale
+                advance = x1 + spacing * scale
+        self.advance = advance
 
     def take(self, text: str) -> tuple[_Placed | None, ...]:
         """Boxes for the characters of `text`, the next piece pypdf reports."""
@@ -661,31 +698,6 @@ class _Pen:
         return tuple(out)
 
 
-@dataclass
-class _Spacing:
-    """The text state pypdf's visitor does not report but positions need: character and
-    word spacing (Tc, Tw, in text space units) and the TJ offsets (thousandths of the font
-    size, positive to the right) shown since the last piece was reported."""
-
-    char: float = 0.0
-    word: float = 0.0
-    offsets: float = 0.0
-
-    def see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
-        """pypdf's visitor_operand_before: note spacing and TJ offsets as they go by."""
-        try:
-            if operator == b"TJ" and operands:
-                self.offsets -= sum(float(v) for v in operands[0] if _is_number(v))
-            elif operator == b"Tc" and operands:
-                self.char = float(operands[0])
-            elif operator == b"Tw" and operands:
-                self.word = float(operands[0])
-            elif operator == b'"' and len(operands) >= 2:
-                self.word, self.char = float(operands[0]), float(operands[1])
-        except (TypeError, ValueError):
-            pass
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -696,16 +708,22 @@ def _piece(
     tm: Any,
     font: Any,
     font_size: Any,
-    fonts: dict[int, _FontMetrics],
-    spacing: _Spacing,
+    fonts: dict[int, tuple[Any, _FontMetrics]],
+    pen: _Pen,
+    placed: tuple[_Placed | None, ...] = (),
 ) -> _Piece:
-    """Measure one piece from the matrices, the font's widths and the spacing.
+    """Measure one piece from the matrices, the font's widths and the spacing; its
+    characters' advances only where the pen `placed` none of them.
 
     pypdf puts a space in the text where a TJ offset leaves a word gap; such a space is
     not drawn, so where the offsets add up to the gaps the spaces take the offsets for
     their width, and otherwise offsets (kerning) are shared by all characters.
     """
     size, x, y = _placement(cm, tm, font_size)
+    metrics = _font_metrics(font, fonts)
+    ascent, descent = metrics.ascent * size / 1000, -metrics.descent * size / 1000
+    if any(placed):
+        return _Piece(text, size, x, y, (), ascent, descent, placed)
     try:
         a2, b2, c2, d2 = (float(v) for v in cm[:4])
         a, b = float(tm[0]), float(tm[1])
@@ -713,32 +731,24 @@ def _piece(
     except (TypeError, ValueError, IndexError):
         unit = 0.0
     scale = abs(float(font_size)) * unit / 1000 if unit else 0.0
-    metrics = _font_metrics(font, fonts)
     widths, default = metrics.widths, metrics.default
-    advances = [widths.get(ch, default) * scale + spacing.char * unit for ch in text]
+    state = pen.state
+    advances = [widths.get(ch, default) * scale + state.char * unit for ch in text]
     spaces = [k for k, ch in enumerate(text) if ch == " "]
     for k in spaces:
-        advances[k] += spacing.word * unit
-    gap = spacing.offsets * scale
+        advances[k] += state.word * unit
+    gap = pen.offsets * scale
     space_widths = sum(advances[k] for k in spaces)
     if spaces and gap >= space_widths / 2:
         for k in spaces:
             advances[k] = gap / len(spaces)
     elif text:
         advances = [advance + gap / len(text) for advance in advances]
-    return _Piece(
-        text,
-        size,
-        x,
-        y,
-        tuple(advances),
-        metrics.ascent * size / 1000,
-        -metrics.descent * size / 1000,
-    )
+    return _Piece(text, size, x, y, tuple(advances), ascent, descent, placed)
 
 
-def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
-    """A font resource's metrics as pypdf reads them, once per page.
+def _font_metrics(font: Any, fonts: dict[int, tuple[Any, _FontMetrics]]) -> _FontMetrics:
+    """A font resource's metrics as pypdf reads them, once per document.
 
     pypdf keys widths by the character code drawn; the text it extracts is what the code
     stands for (its ToUnicode map), so widths are re-keyed by that, a ligature's width
@@ -748,7 +758,7 @@ def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
         return _DEFAULT_METRICS
     key = id(font)
     if key in fonts:
-        return fonts[key]
+        return fonts[key][1]
     try:
         parsed = Font.from_font_resource(font)
         codes = parsed.character_widths
@@ -773,7 +783,7 @@ def _font_metrics(font: Any, fonts: dict[int, _FontMetrics]) -> _FontMetrics:
     except Exception:  # a damaged font: typical metrics will do
         logger.debug("cannot read a font's metrics", exc_info=True)
         metrics = _DEFAULT_METRICS
-    fonts[key] = metrics
+    fonts[key] = (font, metrics)  # the font is held, so that its id is not reused
     return metrics
 
 
@@ -790,21 +800,24 @@ def _glyph_runs(pieces: list[_Piece], left: float, top: float) -> tuple[GlyphRun
         if not piece.text.strip() or piece.size <= 0:
             continue
         boxes = piece.placed if any(piece.placed) else _laid_out(piece)
-        current: list[Any] = []  # start, top, bottom, lefts, rights of the open run
-        for k, box in enumerate(boxes):
-            if box is None or piece.text[k].isspace():
-                current = []
-                continue
-            x0, x1, y_top, y_bottom = box
-            box_top, box_bottom = top - y_top, top - y_bottom
-            if not current or current[1] != box_top or current[2] != box_bottom:
-                current = [start + k, box_top, box_bottom, [], []]
-                runs.append(GlyphRun(start + k, start + k, box_top, box_bottom, (), ()))
-            current[3].append(x0 - left)
-            current[4].append(x1 - left)
-            runs[-1] = GlyphRun(
-                current[0], start + k + 1, box_top, box_bottom, tuple(current[3]), tuple(current[4])
-            )
+        run_start, lefts, rights = -1, [], []
+        run_top = run_bottom = 0.0
+        for k, box in enumerate((*boxes, None)):
+            if box is not None and not piece.text[k].isspace():
+                box_top, box_bottom = top - box[2], top - box[3]
+                if run_start >= 0 and box_top == run_top and box_bottom == run_bottom:
+                    lefts.append(box[0] - left)
+                    rights.append(box[1] - left)
+                    continue
+            if run_start >= 0:  # the open run ends here
+                end = run_start + len(lefts)
+                runs.append(
+                    GlyphRun(run_start, end, run_top, run_bottom, tuple(lefts), tuple(rights))
+                )
+                run_start = -1
+            if box is not None and not piece.text[k].isspace():
+                run_start, lefts, rights = start + k, [box[0] - left], [box[1] - left]
+                run_top, run_bottom = box_top, box_bottom
     return tuple(runs)
 
 
