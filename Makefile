@@ -41,10 +41,12 @@ samples: install
 	$(BIN)/python -m tests.golden --regenerate
 
 # Benchmarks, not tests (a few minutes): batch throughput and memory over the corpus, then
-# cost-figure speed and the costs component's share of the pipeline's time.
+# cost-figure speed and the costs component's share of the pipeline's time, then the review
+# page's size per PDF page against its budget.
 bench: install
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/costs.py
+	$(BIN)/python -m bench.review_size
 
 # Mutants of the corpus PDFs through `extractor batch` (tests/fuzz.py): fails on any internal
 # error, traceback, half-written file or input missing from the manifest. Mutates the corpus

@@ -714,9 +714,11 @@ def _read_text(path: Path) -> str:
 def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Path | None) -> None:
     """Write a review page for an extraction, or apply the decisions made on it.
 
-    The page is one HTML file that works offline: every item by page, its quote highlighted
-    in the page text, a link to that page of the PDF, filters, and accept / reject /
-    comment controls whose decisions download as JSON (schemas/review.schema.json).
+    The page is one HTML file that works offline: the PDF's pages as pictures with every
+    item's box on them beside the item list (click a box or an item; j/k move, a/r/u
+    decide), each quote marked in its page text, search, filters, a chart of cost figures,
+    and accept / reject / comment controls whose decisions download as JSON
+    (schemas/review.schema.json).
 
     \b
     Example:
@@ -745,17 +747,77 @@ def review(json_file: Path, output: Path | None, decisions: Path | None, pdf: Pa
             f"{statuses.count('rejected')} rejected, {statuses.count('pending')} pending)"
         )
         return
+    from extractor.review import page_images
     from extractor.review_html import render_review
 
+    images = page_images(extraction, json_file, pdf)
     if to_stdout:
         assert output is not None
-        click.echo(
-            render_review(extraction, pdf_href(extraction, json_file, output, pdf)), nl=False
-        )
+        href = pdf_href(extraction, json_file, output, pdf)
+        click.echo(render_review(extraction, href, images), nl=False)
         return
     href = pdf_href(extraction, json_file, target, pdf)
-    write_text_atomic(target, render_review(extraction, href))
+    write_text_atomic(target, render_review(extraction, href, images))
     note(f"Wrote {target} ({plural(sum(1 for _ in extraction.items()), 'item')})")
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option(
+    "--page",
+    "page_index",
+    type=click.IntRange(min=1),
+    required=True,
+    help="The page to draw (1-based physical index).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the PNG."
+)
+@click.option(
+    "--boxes",
+    "json_file",
+    metavar="OUT.json",
+    type=click.Path(path_type=Path),
+    help="An extraction of this PDF: outline its items' boxes on the page.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.1, max=8),
+    default=2.0,
+    show_default=True,
+    help="Pixels per PDF point (2 is 144 dpi).",
+)
+@click.option("--password", help="Password of an encrypted PDF.")
+@handle_errors
+def render(
+    pdf: Path,
+    page_index: int,
+    output: Path,
+    json_file: Path | None,
+    scale: float,
+    password: str | None,
+) -> None:
+    """Draw one page of a PDF as a PNG, with the boxes of an extraction's items on it.
+
+    \b
+    Example:
+      extractor render report.pdf --page 3 -o page3.png
+      extractor render report.pdf --page 3 -o page3.png --boxes report.json
+    """
+    from extractor.model import Box
+    from extractor.output import check_output_file
+    from extractor.render import render_png
+    from extractor.review import load_extraction
+
+    check_output_file(output)
+    boxes: list[Box] = []
+    if json_file is not None:
+        extraction = load_extraction(json_file)
+        for item in extraction.items():
+            if item.page.index == page_index:
+                boxes.extend(item.boxes)
+    render_png(pdf, page_index, output, boxes, scale, password)
+    click.echo(f"Wrote {output} (page {page_index}, {len(boxes)} boxes)", err=True)
 
 
 @cli.command()

@@ -121,6 +121,12 @@ class MemoryLimitError(ExtractorError):
     exit_code = EXIT_USAGE
 
 
+class PageNumberError(ExtractorError):
+    """A page asked for by number is not in the PDF (a usage error: the file is fine)."""
+
+    exit_code = EXIT_USAGE
+
+
 class WorkerStartError(ExtractorError):
     """A batch worker process could not start (it died, or could not load the pipeline)."""
 

@@ -3,7 +3,8 @@
 `export_tables` reads every extraction JSON in a folder (one at a time, so memory stays
 bounded) and writes cost_figures, examples, claims and citations tables as CSV or JSON
 Lines. Each row is one item: the file it came from, its page (physical index and label),
-its quote and character span, then the item's own fields in schema order. The columns
+its quote and character span, where its quote's first line is on the page (a box
+in points), then the item's own fields in schema order. The columns
 come from the dataclasses in extractor/model.py, so they follow the schema. CSV cells that
 a spreadsheet would run as a formula are guarded with a leading apostrophe.
 """
@@ -44,9 +45,13 @@ LEADING_COLUMNS = (
     "quote",
     "char_start",
     "char_end",
+    "box_x0",
+    "box_top",
+    "box_x1",
+    "box_bottom",
 )
 # Item fields that the leading (and trailing review) columns already give.
-_SPREAD_FIELDS = {"id", "page", "quote", "char_span", "review"}
+_SPREAD_FIELDS = {"id", "page", "quote", "char_span", "boxes", "review"}
 # How a list of plain values is joined into one CSV cell.
 CSV_LIST_SEPARATOR = "; "
 # What makes a spreadsheet take a cell for a formula (OWASP's list for CSV injection). A
@@ -67,6 +72,9 @@ def rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[str, An
     names = columns(table)
     for item in data.get(table, ()):
         review = item.get("review") or {}
+        # The first line of the quote on the page (points from its top-left); empty cells
+        # where the output has no boxes (an older version, or a page read without them).
+        first_box = (item.get("boxes") or [{}])[0]
         row = {
             "file": data["source"]["path"],
             "output": output,
@@ -76,6 +84,10 @@ def rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[str, An
             "quote": item["quote"],
             "char_start": item["char_span"]["start"],
             "char_end": item["char_span"]["end"],
+            "box_x0": first_box.get("x0"),
+            "box_top": first_box.get("top"),
+            "box_x1": first_box.get("x1"),
+            "box_bottom": first_box.get("bottom"),
             "review_status": review.get("status"),
             "review_comment": review.get("comment"),
         }

@@ -7,9 +7,10 @@ with our components -> items (each component's `collect`) -> Extraction, validat
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from spacy import about as spacy_about
 from spacy.language import Language
@@ -20,6 +21,11 @@ from extractor.examples import collect_examples
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
+    Citation,
+    Claim,
+    CostFigure,
+    Evidence,
+    Example,
     Extraction,
     ExtractionWarning,
     ExtractorInfo,
@@ -35,7 +41,7 @@ from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
 from extractor.nlp.pipeline import build_pipeline
-from extractor.pages import PageText, prepare_pages
+from extractor.pages import PageText, prepare_pages, quote_boxes
 from extractor.pdf import PdfDocument, read_pdf
 from extractor.schema import validate
 
@@ -95,22 +101,41 @@ def extract_document(
     claims, citations = link_claims(
         collect_claims(page_docs, deciders.claims), citations, cost_figures, note_regions
     )
+    document = document_info(pdf.metadata, pages, [page.lines for page in pdf.pages])
+    examples = collect_examples(page_docs, deciders.examples)
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
-        document=document_info(pdf.metadata, pages, [page.lines for page in pdf.pages]),
+        document=replace(document, evidence=_with_boxes(document.evidence, pages)),
         pages=tuple(_page(page, options.include_page_text) for page in pages),
         sections=_sections(pdf, pages),
-        examples=tuple(collect_examples(page_docs, deciders.examples)),
-        claims=tuple(claims),
-        cost_figures=cost_figures,
-        citations=tuple(citations),
+        examples=_with_boxes(examples, pages),
+        claims=_with_boxes(claims, pages),
+        cost_figures=_with_boxes(cost_figures, pages),
+        citations=_with_boxes(citations, pages),
         warnings=tuple(warnings),
         extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
     )
     logger.debug("%s: %d items", pdf.path, sum(1 for _ in result.items()))
     validate(result.to_dict(), path=str(pdf.path))
     return result
+
+
+Located = TypeVar("Located", CostFigure, Example, Claim, Citation, Evidence)
+
+
+def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Located, ...]:
+    """The items with the boxes their quotes cover on their page (`quote_boxes`); made here,
+    once every component has placed its items, so that no component deals in positions."""
+    by_index = {page.index: page for page in pages}
+    out = []
+    for item in items:
+        page = by_index.get(item.page.index) if item.page is not None else None
+        if page is None or item.char_span is None or not page.glyphs:
+            out.append(item)
+            continue
+        out.append(replace(item, boxes=quote_boxes(page, item.char_span.start, item.char_span.end)))
+    return tuple(out)
 
 
 def run_nlp(
@@ -157,6 +182,8 @@ def _page(page: PageText, include_text: bool) -> Page:
         text=page.text if include_text else None,
         word_count=page.word_count,
         has_text_layer=page.has_text_layer,
+        width=page.width,
+        height=page.height,
     )
 
 

@@ -14,7 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, Union
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 CostKind = Literal["cost", "saving", "budget", "price", "income", "other"]
 ClaimKind = Literal[
@@ -46,6 +46,17 @@ class CharSpan:
 
 
 @dataclass(frozen=True)
+class Box:
+    """A rectangle on a page in PDF points from its top-left corner (pdfplumber's
+    convention): where one line of a quote is drawn."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
 class Review:
     """A reviewer's decision on one item."""
 
@@ -69,6 +80,7 @@ class CostFigure:
     subject: str | None
     qualifier: str | None
     kind: CostKind
+    boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
 
 
@@ -88,6 +100,7 @@ class Example:
     platforms: tuple[str, ...]
     summary: str
     cues: tuple[str, ...]
+    boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
 
 
@@ -105,6 +118,7 @@ class Claim:
     cues: tuple[str, ...]
     citation_ids: tuple[str, ...]
     cost_figure_ids: tuple[str, ...]
+    boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
 
 
@@ -130,6 +144,7 @@ class Citation:
     url: str | None
     cited_by: tuple[str, ...]
     anchors: tuple[Anchor, ...]
+    boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
 
 
@@ -172,6 +187,7 @@ class Evidence:
     page: PageRef | None
     quote: str | None
     char_span: CharSpan | None
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +217,8 @@ class Page:
     text: str | None
     word_count: int
     has_text_layer: bool
+    width: float | None = None
+    height: float | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from extractor.errors import (
     ExtractorError,
@@ -89,6 +89,12 @@ def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
 
     A full or read-only device raises OutputWriteError naming `path`; other errors of the
     body pass through unchanged."""
+    with _open_atomic(path, "w", encoding="utf-8", newline=newline) as f:
+        yield f
+
+
+@contextlib.contextmanager
+def _open_atomic(path: str | Path, mode: str, **options: Any) -> Iterator[Any]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +107,7 @@ def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
         # mkstemp creates the file readable by its owner only; give it the mode a plain
         # open() would (or keep the mode of the file it replaces).
         os.chmod(tmp_name, _existing_mode(path) or 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+        with os.fdopen(fd, mode, **options) as f:
             yield f
             _flush_to_disk(f)
     except BaseException as e:
@@ -116,7 +122,7 @@ def open_text_atomic(path: str | Path, newline: str = "\n") -> Iterator[TextIO]:
         raise output_error(e, path) from e
 
 
-def _flush_to_disk(f: TextIO) -> None:
+def _flush_to_disk(f: IO[Any]) -> None:
     f.flush()
     os.fsync(f.fileno())
 
@@ -157,6 +163,13 @@ def read_json(path: str | Path, invalid: type[ExtractorError] = InputFileError) 
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise invalid(f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})", path) from e
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    with _open_atomic(path, "wb") as f:
+        f.write(data)
+    return Path(path)
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

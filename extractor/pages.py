@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from extractor.labels import infer_labels, is_bare_label_line
-from extractor.model import CharSpan, ExtractionWarning, LabelSource, PageRef
-from extractor.pdf import PdfDocument, RawPage
+from extractor.model import Box, CharSpan, ExtractionWarning, LabelSource, PageRef
+from extractor.pdf import GlyphRun, PdfDocument, RawPage
 from extractor.text import (
     align_to_source,
     clean_document,
@@ -23,6 +24,14 @@ from extractor.text import (
     normalise_chars,
     normalise_chars_mapped,
 )
+
+# Where one character of a page's cleaned text is drawn: x0, x1, top, bottom in points
+# from the page's top-left corner.
+CharBox = tuple[float, float, float, float]
+
+
+# Box coordinates are rounded to this many decimals (points).
+BOX_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,9 @@ class PageText:
     `glued_markers` are note markers text.py separated from the word before them;
     `font_runs` give the font size of the text where the PDF layer could tell it (sorted,
     not overlapping, white space between runs of one size included), so that superscript
-    markers and footnote lines can be told from body text.
+    markers and footnote lines can be told from body text. `char_box` says where a
+    character is drawn (from `glyphs` and `raw_offsets`; empty where the PDF layer could
+    not tell), `width` and `height` the page's size in points.
     """
 
     index: int
@@ -51,6 +62,12 @@ class PageText:
     has_text_layer: bool
     glued_markers: tuple[CharSpan, ...] = ()
     font_runs: tuple[FontRun, ...] = ()
+    # Where the raw text is drawn, and for each character of `text` its offset in the raw
+    # text (-1 where the clean-up made it): together, where each character is drawn.
+    glyphs: tuple[GlyphRun, ...] = ()
+    raw_offsets: tuple[int, ...] = ()
+    width: float | None = None
+    height: float | None = None
 
     @property
     def ref(self) -> PageRef:
@@ -71,6 +88,21 @@ class PageText:
     def _run_starts(self) -> list[int]:
         return [run.start for run in self.font_runs]
 
+    @functools.cached_property
+    def _glyph_starts(self) -> list[int]:
+        return [glyph.start for glyph in self.glyphs]
+
+    def char_box(self, offset: int) -> CharBox | None:
+        """Where the character at `offset` is drawn (x0, x1, top, bottom), or None where
+        that is not known; looked up only for the characters of quotes."""
+        raw = self.raw_offsets[offset] if 0 <= offset < len(self.raw_offsets) else -1
+        i = bisect.bisect_right(self._glyph_starts, raw) - 1
+        if raw < 0 or i < 0 or raw >= self.glyphs[i].end:
+            return None
+        glyph = self.glyphs[i]
+        k = raw - glyph.start
+        return (glyph.lefts[k], glyph.rights[k], glyph.top, glyph.bottom)
+
     def size_at(self, offset: int) -> float | None:
         """Font size of the character at `offset`, or None where it is not known."""
         i = bisect.bisect_right(self._run_starts, offset) - 1
@@ -79,29 +111,70 @@ class PageText:
         return None
 
 
-def font_runs(raw: RawPage, text: str) -> tuple[FontRun, ...]:
+def font_runs(raw: RawPage, text: str, aligned: Sequence[int] | None = None) -> tuple[FontRun, ...]:
     """Carry the font sizes of a raw page's text over to its cleaned `text`, exactly.
 
     The cleaned text is aligned with the raw one character by character (white space
-    aside); each aligned character takes the size of the raw run it came from.
+    aside); each aligned character takes the size of the raw run it came from. `aligned`
+    is that alignment (`raw_offsets`) when the caller has it already.
     """
     if not raw.runs or not text:
         return ()
-    source, origin = normalise_chars_mapped(raw.text)
+    if aligned is None:
+        aligned = raw_offsets(raw, text)
     raw_sizes = [0.0] * len(raw.text)
     for run in raw.runs:
         raw_sizes[run.start : run.end] = [run.size] * (run.end - run.start)
     runs: list[FontRun] = []
-    for j, i in enumerate(align_to_source(source, text)):
-        if i < 0 or raw_sizes[origin[i]] <= 0:
+    for j, i in enumerate(aligned):
+        if i < 0 or raw_sizes[i] <= 0:
             continue
-        size = raw_sizes[origin[i]]
+        size = raw_sizes[i]
         last = runs[-1] if runs else None
         if last is not None and last.size == size and not text[last.end : j].strip():
             runs[-1] = FontRun(last.start, j + 1, size)
         else:
             runs.append(FontRun(j, j + 1, size))
     return tuple(runs)
+
+
+def raw_offsets(raw: RawPage, text: str) -> list[int]:
+    """For each character of the cleaned `text`, the offset in `raw.text` it came from, or -1
+    (white space, and characters the clean-up made)."""
+    source, origin = normalise_chars_mapped(raw.text)
+    return [origin[i] if i >= 0 else -1 for i in align_to_source(source, text)]
+
+
+def quote_boxes(page: PageText, start: int, end: int) -> tuple[Box, ...]:
+    """One rectangle per drawn line that text[start:end] covers, in reading order."""
+    stop = min(end, len(page.raw_offsets))
+    return line_boxes(
+        page.char_box(j) for j in range(max(0, start), stop) if not page.text[j].isspace()
+    )
+
+
+def line_boxes(chars: Iterable[CharBox | None]) -> tuple[Box, ...]:
+    """Character boxes (in reading order; None where unknown) joined into one per line.
+
+    A character starts a new line when its box does not overlap the line's by half its
+    height, or when it is drawn left of where the line began.
+    """
+    lines: list[list[float]] = []
+    for box in chars:
+        if box is None:
+            continue
+        x0, x1, top, bottom = box
+        line = lines[-1] if lines else None
+        overlap = 0.0 if line is None else min(bottom, line[3]) - max(top, line[2])
+        if line is None or overlap < (bottom - top) / 2 or x1 < line[0]:
+            lines.append([x0, x1, top, bottom])
+        else:
+            line[0], line[1] = min(line[0], x0), max(line[1], x1)
+            line[2], line[3] = min(line[2], top), max(line[3], bottom)
+    return tuple(
+        Box(*(round(value, BOX_DECIMALS) for value in (x0, top, x1, bottom)))
+        for x0, x1, top, bottom in lines
+    )
 
 
 def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarning]]:
@@ -129,11 +202,24 @@ def prepare_pages(pdf: PdfDocument) -> tuple[list[PageText], list[ExtractionWarn
             text=clean.text,
             has_text_layer=raw.has_text,
             glued_markers=clean.glued_markers,
-            font_runs=font_runs(raw, clean.text),
+            **_geometry(raw, clean.text),
         )
         for raw, label, clean in zip(pdf.pages, labels, cleaned, strict=True)
     ]
     return pages, _warnings(pdf, pages)
+
+
+def _geometry(raw: RawPage, text: str) -> dict[str, Any]:
+    """A page's font runs, where its characters are drawn and its size, from one alignment
+    with its raw text."""
+    aligned = raw_offsets(raw, text) if (raw.runs or raw.glyphs) and text else None
+    return {
+        "font_runs": font_runs(raw, text, aligned),
+        "glyphs": raw.glyphs,
+        "raw_offsets": tuple(aligned) if aligned is not None and raw.glyphs else (),
+        "width": raw.width,
+        "height": raw.height,
+    }
 
 
 def is_image_only(pdf: PdfDocument) -> bool:

@@ -16,13 +16,15 @@ import logging
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pypdf
 from pypdf.errors import LimitReachedError, PyPdfError
-from pypdf.generic import Destination, DictionaryObject
+from pypdf.generic import Destination, DictionaryObject, NameObject, StreamObject
+from pypdf.generic._font import Font  # widths and ascent of a font resource, as pypdf reads them
 
 from extractor.errors import EncryptedPdfError, InputFileError, PdfFormatError
 from extractor.model import PdfMetadata
@@ -46,6 +48,11 @@ SIZE_DECIMALS = 1
 # (25 times slower on a page with a large vector drawing). Pages whose text-free forms hold
 # more content than this are read without font sizes.
 MAX_DRAWING_BYTES_FOR_SIZES = 200_000
+# A font's metrics where pypdf cannot read them, in 1/1000 of the font size: a typical
+# glyph width, and the ascent above and descent below the baseline.
+DEFAULT_GLYPH_WIDTH = 500.0
+DEFAULT_ASCENT = 700.0
+DEFAULT_DESCENT = -200.0
 # How deep form XObjects nested in forms are followed when measuring them.
 MAX_FORM_DEPTH = 4
 # How many pages from the front have their layout (font sizes, positions) read: enough for
@@ -102,6 +109,24 @@ class TextRun:
 
 
 @dataclass(frozen=True)
+class GlyphRun:
+    """Where a piece of a page's raw text is drawn: one baseline, in PDF points from the
+    page's top-left corner.
+
+    `start` and `end` are offsets into `RawPage.text`; `lefts` and `rights` hold each
+    character's left and right edge, from the font's widths; `top` and `bottom` come from
+    its ascent and descent.
+    """
+
+    start: int
+    end: int
+    top: float
+    bottom: float
+    lefts: tuple[float, ...]
+    rights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class StyledLine:
     """One line of text as drawn on the page: what it says, how big, and where.
 
@@ -129,6 +154,11 @@ class RawPage:
     # The page was not read because its content goes past a safety limit (a compression
     # bomb, say), not because it is damaged: it may well have text.
     refused: bool = False
+    # The page's size in points (its media box), where it could be read.
+    width: float | None = None
+    height: float | None = None
+    # Where each piece of `text` is drawn, when the pieces add up to the text (as `runs`).
+    glyphs: tuple[GlyphRun, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -222,7 +252,8 @@ def read_pdf(
     labels = _page_labels(reader, page_count)
     count = page_count if max_pages is None else min(page_count, max_pages)
     drawing_bytes: dict[int, int] = {}
-    pages = tuple(_read_page(reader, i, labels, drawing_bytes) for i in range(count))
+    fonts: dict[int, tuple[Any, _FontMetrics]] = {}
+    pages = tuple(_read_page(reader, i, labels, drawing_bytes, fonts) for i in range(count))
     return PdfDocument(
         path=path,
         sha256=file_sha256(path),
@@ -319,32 +350,489 @@ def _raise_if_damaged(reader: pypdf.PdfReader, path: Path) -> None:
 
 
 def _read_page(
-    reader: pypdf.PdfReader, i: int, labels: list[str] | None, drawing_bytes: dict[int, int]
+    reader: pypdf.PdfReader,
+    i: int,
+    labels: list[str] | None,
+    drawing_bytes: dict[int, int],
+    fonts: dict[int, tuple[Any, _FontMetrics]],
 ) -> RawPage:
     label = labels[i] if labels is not None else None
-    # One visitor pass gives both: each piece of text with its size and position.
-    pieces: list[tuple[str, float, float, float]] = []
+    # One visitor pass gives all three: each piece of text with its size, its position and
+    # where its characters are drawn.
+    pieces: list[_Piece] = []
+    pen = _Pen(fonts)
+    before = pen.see
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
-        pieces.append((text, *_placement(cm, tm, font_size)))
+        placed = pen.take(text)
+        pieces.append(_piece(text, cm, tm, font, font_size, fonts, pen, placed))
+        pen.offsets = 0.0
 
+    width = height = None
     try:
         page = reader.pages[i]
+        pen.page_fonts = _page_fonts(page)
+        box = page.mediabox
+        left, top = float(box.left), float(box.top)
+        width, height = abs(float(box.width)), abs(float(box.height))
         layout = i < LAYOUT_PAGES
         # A cover's drawing is worth the slow pass: the title is read from its lines.
         if not layout and _drawing_bytes(page, drawing_bytes) > MAX_DRAWING_BYTES_FOR_SIZES:
+            # The text as ever, without sizes (they would change what later stages decide);
+            # positions come from a second pass that leaves the drawings out.
             text = page.extract_text() or ""
-            return RawPage(i + 1, text, label, None)
-        text = page.extract_text(visitor_text=visit) or ""
-        lines = _styled_lines(pieces, float(page.mediabox.top)) if layout else ()
+            with _without_drawings(page):
+                page.extract_text(visitor_text=visit, visitor_operand_before=before)
+            glyphs = _glyph_runs(pieces, left, top) if _adds_up(pieces, text) else ()
+            return RawPage(i + 1, text, label, None, width=width, height=height, glyphs=glyphs)
+        text = page.extract_text(visitor_text=visit, visitor_operand_before=before) or ""
+        lines = _styled_lines([(p.text, p.size, p.x, p.y) for p in pieces], top) if layout else ()
     except RecursionError:
         return RawPage(i + 1, "", label, "content nested too deeply to read")
     except Exception as e:  # a broken content stream must not cost the other pages
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, plain_words(e), refused=_refused(e))
+    runs = _text_runs(text, [(p.text, p.size) for p in pieces])
     return RawPage(
-        i + 1, text, label, None, _text_runs(text, [(t, size) for t, size, _, _ in pieces]), lines
+        i + 1,
+        text,
+        label,
+        None,
+        runs,
+        lines,
+        width=width,
+        height=height,
+        glyphs=_glyph_runs(pieces, left, top) if runs else (),
     )
+
+
+def _adds_up(pieces: list[_Piece], text: str) -> bool:
+    return "".join(piece.text for piece in pieces) == text
+
+
+@contextmanager
+def _without_drawings(page: Any) -> Iterator[None]:
+    """Blank a page's text-free form XObjects (large vector drawings) while inside, so that
+    a visitor pass over its text is as quick as a plain one; the text is the same, as the
+    hidden forms hold none. The page's resources are put back on the way out."""
+    resources = page.get("/Resources")
+    try:
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+    except Exception:
+        xobjects = None
+    if resources is None or not isinstance(xobjects, DictionaryObject):
+        yield
+        return
+    blank = StreamObject()
+    blank.update({NameObject("/Subtype"): NameObject("/Form")})
+    kept = DictionaryObject(
+        {
+            name: blank if _text_free_form(ref.get_object()) else ref
+            for name, ref in xobjects.items()
+        }
+    )
+    original = resources[NameObject("/XObject")]
+    resources[NameObject("/XObject")] = kept
+    try:
+        yield
+    finally:
+        resources[NameObject("/XObject")] = original
+
+
+def _text_free_form(xobject: Any, depth: int = 0) -> bool:
+    """Whether an XObject is a form with no text in it or in the forms it draws."""
+    try:
+        if xobject.get("/Subtype") != "/Form" or depth > MAX_FORM_DEPTH:
+            return False
+        if b"BT" in xobject.get_data():
+            return False
+        resources = xobject.get("/Resources")
+        inner = resources.get_object().get("/XObject") if resources is not None else None
+        if inner is None:
+            return True
+        return all(
+            _text_free_form(ref.get_object(), depth + 1) for ref in inner.get_object().values()
+        )
+    except Exception:  # damaged: keep it, pypdf deals with it
+        return False
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What pypdf's text visitor reports of one piece: its text, its height in points, the
+    start of its baseline (x, y in PDF space), the advance of each character along it,
+    and the font's ascent and descent scaled to the piece (points above and below)."""
+
+    text: str
+    size: float
+    x: float
+    y: float
+    advances: tuple[float, ...]
+    ascent: float
+    descent: float
+    # Each character's box as the content stream draws it (`_Pen`), where it was found.
+    placed: tuple[_Placed | None, ...] = ()
+
+
+# A character's box in PDF space: x0, x1, y of its top, y of its bottom.
+_Placed = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class _FontMetrics:
+    """A font's glyph widths by the character they stand for, its default width, ascent
+    and descent, in 1/1000 of the font size; and, to read the codes a content stream
+    shows, the widths by code, what each code stands for, and whether codes are 2 bytes."""
+
+    widths: dict[str, float]
+    default: float
+    ascent: float
+    descent: float
+    code_widths: dict[Any, Any] = field(default_factory=dict)
+    meanings: dict[Any, Any] = field(default_factory=dict)
+    encoding: Any = None
+    two_byte: bool = False
+    # glyph() by code, filled as codes are met.
+    cache: dict[int, tuple[str, float]] = field(default_factory=dict)
+
+    def glyph(self, code: int) -> tuple[str, float]:
+        """What a character code stands for, and its width."""
+        known = self.cache.get(code)
+        if known is None:
+            known = self.cache[code] = self._glyph(code)
+        return known
+
+    def _glyph(self, code: int) -> tuple[str, float]:
+        key = chr(code)
+        if self.two_byte:
+            meaning = self.meanings.get(key, key)
+            width = self.code_widths.get(key, self.default)
+        else:
+            if isinstance(self.encoding, dict):
+                encoded = self.encoding.get(code, key)
+            else:
+                encoded = bytes([code]).decode(str(self.encoding or "latin-1"), "replace")
+            meaning = self.meanings.get(key) or self.meanings.get(encoded) or encoded
+            width = self.code_widths.get(encoded, self.code_widths.get(key, self.default))
+        return str(meaning), float(width) if isinstance(width, (int, float)) else self.default
+
+
+_DEFAULT_METRICS = _FontMetrics({}, DEFAULT_GLYPH_WIDTH, DEFAULT_ASCENT, DEFAULT_DESCENT)
+
+
+def _page_fonts(page: Any) -> dict[str, Any]:
+    """The font resources of a page by name (those of its forms are not among them)."""
+    try:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        if fonts is None:
+            return {}
+        return {str(name): ref.get_object() for name, ref in fonts.get_object().items()}
+    except Exception:  # damaged resources: characters are placed from the pieces instead
+        logger.debug("cannot read a page's fonts", exc_info=True)
+        return {}
+
+
+@dataclass
+class _TextState:
+    """The parts of the PDF text state that place glyphs (ISO 32000-1, 9.3)."""
+
+    font: Any = None
+    size: float = 0.0
+    char: float = 0.0
+    word: float = 0.0
+    scale: float = 1.0
+    rise: float = 0.0
+    leading: float = 0.0
+
+
+# The operators `_Pen` follows; pypdf's visitor hands it every one.
+_TEXT_OPERATORS = frozenset(
+    {b"q", b"Q", b"Tf", b"Tc", b"Tw", b"Tz", b"Ts", b"TL", b"TD", b"Tj", b"TJ", b"'", b'"'}
+)
+
+
+class _Pen:
+    """Follows the content stream beside pypdf (its visitor_operand_before) and works out
+    where each shown glyph is, as a viewer would: the text and page matrices, the font's
+    widths, TJ offsets, character and word spacing, horizontal scaling and rise. `take`
+    then gives the characters of a piece pypdf reports their boxes, matching them to the
+    glyphs in order (pypdf's own spaces, which draw nothing, get none)."""
+
+    # How many glyphs may be passed over to find the next character of a piece.
+    LOOKAHEAD = 8
+
+    def __init__(self, fonts: dict[int, tuple[Any, _FontMetrics]]) -> None:
+        self.fonts = fonts
+        self.page_fonts: dict[str, Any] = {}
+        self.state = _TextState()
+        self.saved: list[_TextState] = []
+        self.line: tuple[float, ...] | None = None
+        self.advance = 0.0
+        self.glyphs: list[tuple[str, _Placed]] = []
+        self.next = 0
+        # TJ offsets (thousandths of the font size, to the right) since the last piece.
+        self.offsets = 0.0
+
+    def see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        """Note a change of text state, or place the glyphs a text operator shows."""
+        if operator not in _TEXT_OPERATORS:  # most operators draw: nothing to note
+            return
+        try:
+            self._see(operator, operands, cm, tm)
+        except Exception:  # a malformed operator places nothing; pypdf deals with it
+            logger.debug("cannot place the glyphs of %r", operator, exc_info=True)
+
+    def _see(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        state = self.state
+        if operator == b"q":
+            self.saved.append(replace(state))
+        elif operator == b"Q" and self.saved:
+            self.state = self.saved.pop()
+        elif operator == b"Tf" and len(operands) >= 2:
+            state.font, state.size = self.page_fonts.get(str(operands[0])), float(operands[1])
+        elif operator == b"Tc" and operands:
+            state.char = float(operands[0])
+        elif operator == b"Tw" and operands:
+            state.word = float(operands[0])
+        elif operator == b"Tz" and operands:
+            state.scale = float(operands[0]) / 100
+        elif operator == b"Ts" and operands:
+            state.rise = float(operands[0])
+        elif operator == b"TL" and operands:
+            state.leading = float(operands[0])
+        elif operator == b"TD" and len(operands) >= 2:
+            state.leading = -float(operands[1])
+        elif operator in (b"Tj", b"TJ", b"'", b'"') and operands:
+            if operator == b"TJ":
+                self.offsets -= sum(float(v) for v in operands[0] if _is_number(v))
+            matrix = [float(v) for v in tm[:6]]
+            if operator in (b"'", b'"'):  # next line first, as T* does
+                matrix[4] -= state.leading * matrix[2]
+                matrix[5] -= state.leading * matrix[3]
+                if operator == b'"' and len(operands) >= 3:
+                    state.word, state.char = float(operands[0]), float(operands[1])
+            shown = operands[0] if operator == b"TJ" else operands[-1]
+            self._show(shown if operator == b"TJ" else [shown], matrix, cm)
+
+    def _show(self, parts: Any, tm: list[float], cm: Any) -> None:
+        state = self.state
+        if state.font is None:
+            return
+        line = (*tm, *(float(v) for v in cm[:6]))
+        if line != self.line:  # pypdf leaves tm where the line began: the pen moves on
+            self.line, self.advance = line, 0.0
+        a, b, c, d, e, f = tm
+        a2, b2, c2, d2, e2, f2 = line[6:]
+        # The text matrix times the page's: text space to PDF space.
+        ma, mb = a * a2 + b * c2, a * b2 + b * d2
+        mc, md = c * a2 + d * c2, c * b2 + d * d2
+        me, mf = e * a2 + f * c2 + e2, e * b2 + f * d2 + f2
+        height = abs(state.size) * math.hypot(mc, md)
+        metrics = _font_metrics(state.font, self.fonts)
+        up = metrics.ascent * height / 1000
+        down = -metrics.descent * height / 1000
+        size, scale, rise = state.size, state.scale, state.rise
+        em = size * scale / 1000  # a thousandth of the font size, across the line
+        glyph = metrics.glyph
+        append = self.glyphs.append
+        step = 2 if metrics.two_byte else 1
+        advance = self.advance
+        for part in parts:
+            if _is_number(part):
+                advance -= float(part) * em
+                continue
+            data = getattr(part, "original_bytes", part)
+            if isinstance(data, str):
+                data = data.encode("latin-1", "replace")
+            codes = (
+                data
+                if step == 1
+                else [data[k] << 8 | data[k + 1] for k in range(0, len(data) - 1, 2)]
+            )
+            for code in codes:
+                meaning, width = glyph(code)
+                x1 = advance + width * em
+                base_y = advance * mb + rise * md + mf
+                append(
+                    (
+                        meaning,
+                        (
+                            advance * ma + rise * mc + me,
+                            x1 * ma + rise * mc + me,
+                            base_y + up,
+                            base_y - down,
+                        ),
+                    )
+                )
+                spacing = state.char + (state.word if code == 32 and step == 1 else 0.0)
+                advance = x1 + spacing * scale
+        self.advance = advance
+
+    def take(self, text: str) -> tuple[_Placed | None, ...]:
+        """Boxes for the characters of `text`, the next piece pypdf reports."""
+        out: list[_Placed | None] = []
+        glyphs = self.glyphs
+        pending = ""  # the rest of a glyph that stands for several characters
+        pending_box: _Placed | None = None
+        for ch in text:
+            if pending and ch == pending[0]:
+                out.append(pending_box)
+                pending = pending[1:]
+                continue
+            pending = ""
+            found = -1
+            for k in range(self.next, min(len(glyphs), self.next + self.LOOKAHEAD)):
+                if glyphs[k][0][:1] == ch:
+                    found = k
+                    break
+            if found < 0:
+                out.append(None)
+                continue
+            meaning, box = glyphs[found]
+            self.next = found + 1
+            if len(meaning) > 1:  # a ligature: its letters share its width
+                share = (box[1] - box[0]) / len(meaning)
+                box = (box[0], box[0] + share, box[2], box[3])
+                pending = meaning[1:]
+                pending_box = (box[1], box[1] + share, box[2], box[3])
+            out.append(box)
+        return tuple(out)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _piece(
+    text: str,
+    cm: Any,
+    tm: Any,
+    font: Any,
+    font_size: Any,
+    fonts: dict[int, tuple[Any, _FontMetrics]],
+    pen: _Pen,
+    placed: tuple[_Placed | None, ...] = (),
+) -> _Piece:
+    """Measure one piece from the matrices, the font's widths and the spacing; its
+    characters' advances only where the pen `placed` none of them.
+
+    pypdf puts a space in the text where a TJ offset leaves a word gap; such a space is
+    not drawn, so where the offsets add up to the gaps the spaces take the offsets for
+    their width, and otherwise offsets (kerning) are shared by all characters.
+    """
+    size, x, y = _placement(cm, tm, font_size)
+    metrics = _font_metrics(font, fonts)
+    ascent, descent = metrics.ascent * size / 1000, -metrics.descent * size / 1000
+    if any(placed):
+        return _Piece(text, size, x, y, (), ascent, descent, placed)
+    try:
+        a2, b2, c2, d2 = (float(v) for v in cm[:4])
+        a, b = float(tm[0]), float(tm[1])
+        unit = math.hypot(a * a2 + b * c2, a * b2 + b * d2)  # text space to points
+    except (TypeError, ValueError, IndexError):
+        unit = 0.0
+    scale = abs(float(font_size)) * unit / 1000 if unit else 0.0
+    widths, default = metrics.widths, metrics.default
+    state = pen.state
+    advances = [widths.get(ch, default) * scale + state.char * unit for ch in text]
+    spaces = [k for k, ch in enumerate(text) if ch == " "]
+    for k in spaces:
+        advances[k] += state.word * unit
+    gap = pen.offsets * scale
+    space_widths = sum(advances[k] for k in spaces)
+    if spaces and gap >= space_widths / 2:
+        for k in spaces:
+            advances[k] = gap / len(spaces)
+    elif text:
+        advances = [advance + gap / len(text) for advance in advances]
+    return _Piece(text, size, x, y, tuple(advances), ascent, descent, placed)
+
+
+def _font_metrics(font: Any, fonts: dict[int, tuple[Any, _FontMetrics]]) -> _FontMetrics:
+    """A font resource's metrics as pypdf reads them, once per document.
+
+    pypdf keys widths by the character code drawn; the text it extracts is what the code
+    stands for (its ToUnicode map), so widths are re-keyed by that, a ligature's width
+    shared among its letters.
+    """
+    if font is None:
+        return _DEFAULT_METRICS
+    key = id(font)
+    if key in fonts:
+        return fonts[key][1]
+    try:
+        parsed = Font.from_font_resource(font)
+        codes = parsed.character_widths
+        default = float(codes.get("default", 0)) or DEFAULT_GLYPH_WIDTH
+        widths = {code: float(width) for code, width in codes.items() if isinstance(code, str)}
+        for code, meaning in (parsed.character_map or {}).items():
+            width = codes.get(code)
+            if isinstance(meaning, str) and meaning and isinstance(width, (int, float)):
+                for ch in meaning:
+                    widths[ch] = float(width) / len(meaning)
+        descriptor = parsed.font_descriptor
+        metrics = _FontMetrics(
+            widths,
+            default,
+            float(descriptor.ascent) or DEFAULT_ASCENT,
+            -abs(float(descriptor.descent)) or DEFAULT_DESCENT,  # some files give it positive
+            code_widths=codes,
+            meanings=parsed.character_map or {},
+            encoding=parsed.encoding,
+            two_byte=parsed.sub_type == "Type0",
+        )
+    except Exception:  # a damaged font: typical metrics will do
+        logger.debug("cannot read a font's metrics", exc_info=True)
+        metrics = _DEFAULT_METRICS
+    fonts[key] = (font, metrics)  # the font is held, so that its id is not reused
+    return metrics
+
+
+def _glyph_runs(pieces: list[_Piece], left: float, top: float) -> tuple[GlyphRun, ...]:
+    """Where the characters of the page's text are, from the page's top-left corner: runs
+    of characters on one baseline. A piece whose characters the pen placed takes those
+    boxes; one it placed none of (text in a form, say) is laid out from its own start and
+    widths. Only called when the pieces add up to the page's text, so offsets are known.
+    """
+    runs: list[GlyphRun] = []
+    position = 0
+    for piece in pieces:
+        start, position = position, position + len(piece.text)
+        if not piece.text.strip() or piece.size <= 0:
+            continue
+        boxes = piece.placed if any(piece.placed) else _laid_out(piece)
+        run_start, lefts, rights = -1, [], []
+        run_top = run_bottom = 0.0
+        for k, box in enumerate((*boxes, None)):
+            if box is not None and not piece.text[k].isspace():
+                box_top, box_bottom = top - box[2], top - box[3]
+                if run_start >= 0 and box_top == run_top and box_bottom == run_bottom:
+                    lefts.append(box[0] - left)
+                    rights.append(box[1] - left)
+                    continue
+            if run_start >= 0:  # the open run ends here
+                end = run_start + len(lefts)
+                runs.append(
+                    GlyphRun(run_start, end, run_top, run_bottom, tuple(lefts), tuple(rights))
+                )
+                run_start = -1
+            if box is not None and not piece.text[k].isspace():
+                run_start, lefts, rights = start + k, [box[0] - left], [box[1] - left]
+                run_top, run_bottom = box_top, box_bottom
+    return tuple(runs)
+
+
+def _laid_out(piece: _Piece) -> tuple[_Placed | None, ...]:
+    """A piece's characters placed from its start along its baseline by their advances."""
+    out: list[_Placed | None] = []
+    x = piece.x
+    for advance in piece.advances:
+        out.append((x, x + advance, piece.y + piece.ascent, piece.y - piece.descent))
+        x += advance
+    return tuple(out)
 
 
 def _drawing_bytes(page: Any, cache: dict[int, int], depth: int = 0) -> int:
@@ -665,6 +1153,7 @@ def _outline(reader: pypdf.PdfReader) -> Iterator[OutlineEntry]:
 
 
 __all__ = [
+    "GlyphRun",
     "OutlineEntry",
     "PdfDocument",
     "RawPage",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
-from extractor.errors import InputFileError
+from extractor.errors import ExtractorError, InputFileError
 from extractor.model import (
     Anchor,
     CharSpan,
@@ -37,6 +38,8 @@ from extractor.output import read_json
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import read_pdf
 from extractor.schema import EXTRACTION_SCHEMA, validate
+
+logger = logging.getLogger(__name__)
 
 REVIEW_SCHEMA = "review.schema.json"
 REVIEW_SCHEMA_VERSION = "1.0.0"
@@ -364,6 +367,22 @@ def pdf_href(
     return quote(Path(relative).as_posix())
 
 
+def page_images(
+    extraction: Extraction, json_path: str | Path, pdf: str | Path | None = None
+) -> dict[int, bytes]:
+    """Pictures of the pages that have items, for the review page (render.page_jpegs), from
+    `pdf` or the PDF `find_pdf` finds; none when it cannot be found or drawn (the page
+    then lists items without pictures)."""
+    from extractor.render import page_jpegs
+
+    try:
+        path = Path(pdf) if pdf is not None else find_pdf(extraction, json_path)
+        return page_jpegs(path, sorted({item.page.index for item in extraction.items()}))
+    except ExtractorError:
+        logger.debug("no page pictures for the review page", exc_info=True)
+        return {}
+
+
 __all__ = [
     "REVIEW_SCHEMA",
     "Decision",
@@ -374,6 +393,7 @@ __all__ = [
     "find_pdf",
     "load_decisions",
     "load_extraction",
+    "page_images",
     "pdf_href",
     "verify",
     "verify_extraction",

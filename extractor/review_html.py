@@ -23,7 +23,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,10 @@ from typing import Any
 from extractor.model import Citation, Claim, CostFigure, Example, Extraction, Page
 from extractor.review import REVIEW_SCHEMA_VERSION, Item
 
+# The cost chart: its size in SVG units and how many colours its currencies take in turn.
+CHART_WIDTH = 300
+CHART_HEIGHT = 60
+CHART_COLOURS = 6  # classes c0 ... c5 in review.css
 # Characters of page text shown around a quote before the full page text is opened.
 CONTEXT_CHARS = 240
 # How each item type is named on the page and in `data-type`.
@@ -41,7 +45,7 @@ ITEM_TYPES: dict[type[Any], tuple[str, str]] = {
     Citation: ("citation", "Citation"),
 }
 # Fields shown in the header, the quote box or the decision controls, not in the field list.
-_NOT_LISTED = frozenset({"id", "page", "quote", "char_span", "review", "anchors"})
+_NOT_LISTED = frozenset({"id", "page", "quote", "char_span", "review", "anchors", "boxes"})
 _STATUSES = (("accepted", "Accept"), ("rejected", "Reject"), ("pending", "Undecided"))
 # The bidirectional formatting characters (Unicode UAX #9): embeddings, overrides, isolates
 # and the invisible marks, with the short names the page shows in their place.
@@ -94,12 +98,16 @@ def _bidi_mark(match: re.Match[str]) -> str:
     )
 
 
-def render_review(extraction: Extraction, pdf_href: str) -> str:
-    """The review page of `extraction`; `pdf_href` is the (URL-quoted) link to its PDF."""
+def render_review(
+    extraction: Extraction, pdf_href: str, images: Mapping[int, bytes] | None = None
+) -> str:
+    """The review page of `extraction`; `pdf_href` is the (URL-quoted) link to its PDF and
+    `images` JPEG pictures of its pages by index (render.page_jpegs), drawn beside the
+    list with every item's box on them."""
     style, script = _asset("review.css"), _asset("review.js")
     csp = (
         f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
-        "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+        "img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
     )
     source = extraction.source
     items = sorted(extraction.items(), key=lambda i: (i.page.index, i.char_span.start, i.id))
@@ -131,9 +139,15 @@ def render_review(extraction: Extraction, pdf_href: str) -> str:
         "Open the PDF</a></p>",
         *_filters(items, pages),
         "</header>",
+        '<div class="split">',
+        '<aside id="viewer">',
+        *_chart(extraction.cost_figures),
+        *_page_views(items, pages, images or {}),
+        "</aside>",
         "<main>",
         *_sections(items, pages, pdf_href),
         "</main>",
+        "</div>",
         f"<script>{script}</script>",
         "</body>",
         "</html>",
@@ -159,10 +173,19 @@ def _filters(items: list[Item], pages: dict[int, Page]) -> Iterator[str]:
     for index in sorted({item.page.index for item in items}):
         yield f'<option value="{index}">{show_plain(_page_name(pages.get(index), index))}</option>'
     yield "</select></label>"
+    yield _select(
+        "Decision",
+        "status",
+        [("pending", "undecided"), ("accepted", "accepted"), ("rejected", "rejected")],
+    )
+    kinds = sorted({item.kind for item in items if isinstance(item, Claim)})
+    yield _select("Claim kind", "kind", [(k, k) for k in kinds])
+    yield _select("Hedged", "hedged", [("yes", "hedged claims"), ("no", "plain claims")])
+    currencies = sorted({item.currency for item in items if isinstance(item, CostFigure)})
+    yield _select("Currency", "currency", [(c, c) for c in currencies])
     yield (
-        '<label>Decision <select name="status"><option value="">any</option>'
-        '<option value="pending">undecided</option><option value="accepted">accepted</option>'
-        '<option value="rejected">rejected</option></select></label>'
+        '<label>Search <input type="search" name="q" size="18" '
+        'placeholder="quotes and page text"></label>'
     )
     yield (
         f'<span>Showing <span id="shown-count">{len(items)}</span> of {len(items)}</span>'
@@ -171,6 +194,15 @@ def _filters(items: list[Item], pages: dict[int, Page]) -> Iterator[str]:
         '<span id="download-status" class="note"></span>'
     )
     yield "</form>"
+
+
+def _select(label: str, name: str, options: Sequence[tuple[str, str]]) -> str:
+    """A filter's drop-down: "any", then each (value, text)."""
+    choices = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in options)
+    return (
+        f'<label>{esc(label)} <select name="{esc(name)}"><option value="">any</option>'
+        f"{choices}</select></label>"
+    )
 
 
 def _sections(items: list[Item], pages: dict[int, Page], pdf_href: str) -> Iterator[str]:
@@ -191,6 +223,11 @@ def _sections(items: list[Item], pages: dict[int, Page], pdf_href: str) -> Itera
                 f'<a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
                 "open in the PDF</a></h2>"
             )
+            if page is not None and page.text is not None:
+                yield (
+                    "<details><summary>Whole page text</summary>"
+                    f'<div class="page-text">{show(page.text)}</div></details>'
+                )
         yield from _article(item, pages.get(index), pdf_href)
     yield "</section>"
 
@@ -204,9 +241,15 @@ def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
         initial = f' data-initial-status="{esc(review.status)}"'
         if review.comment:
             initial += f' data-initial-comment="{esc(review.comment)}"'
+    facets = ""
+    if isinstance(item, Claim):
+        facets = f' data-kind="{esc(item.kind)}" data-hedged="{"yes" if item.hedged else "no"}"'
+    elif isinstance(item, CostFigure):
+        facets = f' data-currency="{esc(item.currency)}"'
     yield (
         f'<article class="item" id="item-{esc(item.id)}" data-id="{esc(item.id)}" '
-        f'data-type="{key}" data-page="{index}" data-status="pending"{initial}>'
+        f'data-type="{key}" data-page="{index}" data-status="pending"{facets}{initial} '
+        'tabindex="-1">'
     )
     label = item.page.label
     where = f"p. {label}" if label else f"page {index}"
@@ -215,37 +258,108 @@ def _article(item: Item, page: Page | None, pdf_href: str) -> Iterator[str]:
         f"<code>{esc(item.id)}</code> <small>{show(where)}, characters "
         f"{item.char_span.start}-{item.char_span.end}</small></h3>"
     )
-    yield f'<blockquote class="quote">{show(item.quote)}</blockquote>'
-    yield from _fields(item)
     text = page.text if page is not None else None
     span = item.char_span
+    quote = f'<blockquote class="quote"><mark>{show(item.quote)}</mark></blockquote>'
     if text is not None and text[span.start : span.end] == item.quote:
+        # The quote once, marked in its context.
         start, end = _context_window(text, span.start, span.end)
         yield (
             '<div class="context">'
             + ("..." if start > 0 else "")
-            + _highlight(text, span.start, span.end, start, end)
+            + show(text[start : span.start])
+            + quote
+            + show(text[span.end : end])
             + ("..." if end < len(text) else "")
             + "</div>"
         )
-        yield (
-            "<details><summary>Whole page text</summary>"
-            f'<div class="page-text">{_highlight(text, span.start, span.end, 0, len(text))}</div>'
-            "</details>"
-        )
-    elif text is None:
-        yield '<p class="note">The JSON does not include the page text (--no-page-text).</p>'
     else:
-        yield (
-            '<p class="note">The quote is not at its char_span in the page text: '
-            "run extractor verify.</p>"
-        )
+        yield f'<div class="context">{quote}</div>'
+        if text is None:
+            yield '<p class="note">The JSON does not include the page text (--no-page-text).</p>'
+        else:
+            yield (
+                '<p class="note">The quote is not at its char_span in the page text: '
+                "run extractor verify.</p>"
+            )
+    yield from _fields(item)
     yield (
         f'<p><a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
         f"Open page {index} of the PDF</a></p>"
     )
     yield from _decision(item)
     yield "</article>"
+
+
+def _page_views(
+    items: list[Item], pages: dict[int, Page], images: Mapping[int, bytes]
+) -> Iterator[str]:
+    """One picture per page with items, in PDF points (an SVG whose viewBox is the page),
+    with every item's boxes as rectangles. The JPEG waits in `data-src` as a data: URI
+    until the page is first shown, so a long report opens without decoding every page."""
+    by_page: dict[int, list[Item]] = {}
+    for item in items:
+        by_page.setdefault(item.page.index, []).append(item)
+    for index, page_items in by_page.items():
+        page = pages.get(index)
+        if page is None or not page.width or not page.height or index not in images:
+            continue
+        width, height = page.width, page.height
+        data = base64.b64encode(images[index]).decode("ascii")
+        yield (
+            f'<figure class="page-view" data-page="{index}" hidden>'
+            f'<svg class="page-svg" viewBox="0 0 {width:g} {height:g}" '
+            f'data-width="{width:g}" data-height="{height:g}" role="img" '
+            f'aria-label="{esc(_page_name(page, index))}">'
+            f'<image data-src="data:image/jpeg;base64,{data}" x="0" y="0" '
+            f'width="{width:g}" height="{height:g}" preserveAspectRatio="none"/>'
+        )
+        for item in page_items:
+            key = ITEM_TYPES[type(item)][0]
+            for box in item.boxes:
+                yield (
+                    f'<rect class="box {key}" data-id="{esc(item.id)}" x="{box.x0:g}" '
+                    f'y="{box.top:g}" width="{box.x1 - box.x0:g}" '
+                    f'height="{box.bottom - box.top:g}"/>'
+                )
+        yield f"</svg><figcaption>{show(_page_name(page, index))}</figcaption></figure>"
+
+
+def _chart(figures: Sequence[CostFigure]) -> Iterator[str]:
+    """A small bar chart of how many cost figures each page has, stacked by currency;
+    a bar filters the list to its page and currency when clicked."""
+    if not figures:
+        return
+    counts: dict[int, dict[str, int]] = {}
+    for figure in figures:
+        per_page = counts.setdefault(figure.page.index, {})
+        per_page[figure.currency] = per_page.get(figure.currency, 0) + 1
+    currencies = sorted({figure.currency for figure in figures})
+    colours = {c: f"c{i % CHART_COLOURS}" for i, c in enumerate(currencies)}
+    pages = sorted(counts)
+    tallest = max(sum(per_page.values()) for per_page in counts.values())
+    bar = CHART_WIDTH / max(len(pages), 1)
+    yield (
+        f'<figure id="chart"><svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
+        'aria-label="Cost figures by page and currency">'
+    )
+    for slot, index in enumerate(pages):
+        y = float(CHART_HEIGHT)
+        for currency in currencies:
+            count = counts[index].get(currency, 0)
+            if not count:
+                continue
+            height = count / tallest * (CHART_HEIGHT - 4)
+            y -= height
+            yield (
+                f'<rect class="bar {colours[currency]}" data-page="{index}" '
+                f'data-currency="{esc(currency)}" x="{slot * bar + 0.5:.2f}" y="{y:.2f}" '
+                f'width="{max(bar - 1, 1):.2f}" height="{height:.2f}">'
+                f"<title>page {index}: {count} {esc(currency)}</title></rect>"
+            )
+    yield "</svg><figcaption>Cost figures by page: "
+    yield " ".join(f'<span class="swatch {colours[c]}">{esc(c)}</span>' for c in currencies)
+    yield "</figcaption></figure>"
 
 
 def _context_window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -276,6 +390,8 @@ def _fields(item: Item) -> Iterator[str]:
         if f.name in _NOT_LISTED:
             continue
         value = getattr(item, f.name)
+        if f.name == "boxes" or (f.name == "text" and value == item.quote):
+            continue  # drawn on the page image; the quote is shown once already
         if f.name == "pages":
             value = [ref.label or f"page {ref.index}" for ref in value]
         yield f"<dt>{esc(f.name.replace('_', ' '))}</dt><dd>{show(_show_value(value))}</dd>"
@@ -290,16 +406,6 @@ def _show_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else "-"
     return str(value)
-
-
-def _highlight(text: str, start: int, end: int, window_start: int, window_end: int) -> str:
-    return (
-        show(text[window_start:start])
-        + "<mark>"
-        + show(text[start:end])
-        + "</mark>"
-        + show(text[end:window_end])
-    )
 
 
 def _decision(item: Item) -> Iterator[str]:

@@ -55,7 +55,7 @@ def with_items(result: Extraction) -> Extraction:
     example = Example(
         f"ex-1-{span.start}", ref, (ref,), quote, span, "Brent Council", "example",
         ("Brent Council",), ("Brent",), ("Twitter",), "Brent answers questions on Twitter.",
-        ("answered",), Review("accepted", "checked against the PDF"),
+        ("answered",), review=Review("accepted", "checked against the PDF"),
     )  # fmt: skip
     ref, quote, span = span_of(result, 1, "Call it personal media.")
     claim = Claim(

@@ -68,7 +68,9 @@ def test_every_item_is_listed_under_its_page_with_a_link(gao: Extraction) -> Non
     for item in gao.items():
         assert f"gao%20report.pdf#page={item.page.index}" in hrefs
     marks = re.findall(r"<mark>(.*?)</mark>", page, re.S)
-    assert len(marks) == 2 * len(articles)  # in the context and in the whole page text
+    assert len(marks) == len(articles)  # each quote once, marked in its context
+    # each page's whole text once, in its section (not again under every item)
+    assert page.count('<div class="page-text">') == len({i.page.index for i in gao.items()})
 
 
 def test_the_page_is_self_contained(gao: Extraction) -> None:

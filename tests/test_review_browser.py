@@ -304,3 +304,189 @@ def test_bidi_controls_from_a_pdf_show_as_marks_and_reorder_nothing(
         "document.querySelector('main').appendChild(d); return d;"
     )
     assert drawn_order(browser, raw, "gnp.exe") == "exe.png"
+
+
+def click(browser: Any, element: Any) -> None:
+    """Click an element once it is scrolled to the middle (clear of the sticky header)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def selected_id(browser: Any) -> str | None:
+    value = browser.execute_script("return document.body.dataset.selected || null")
+    return str(value) if value else None
+
+
+def press(browser: Any, keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    for key in keys:
+        ActionChains(browser).send_keys(key).perform()
+
+
+def fresh_page(browser: Any, extraction: Extraction, folder: Path) -> Path:
+    html = open_page(browser, extraction, folder)
+    browser.execute_script("window.localStorage.clear()")
+    browser.refresh()
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "true")
+    return html
+
+
+def in_order(extraction: Extraction) -> list[str]:
+    items = sorted(extraction.items(), key=lambda i: (i.page.index, i.char_span.start, i.id))
+    return [i.id for i in items]
+
+
+def test_keyboard_and_boxes_select_items_and_boxes_sit_on_the_text(
+    browser: Any, gao: Extraction, tmp_path: Path
+) -> None:
+    fresh_page(browser, gao, tmp_path)
+    order = in_order(gao)
+    press(browser, "j")
+    assert selected_id(browser) == order[0]
+    press(browser, "jj")
+    assert selected_id(browser) == order[2]
+    press(browser, "k")
+    assert selected_id(browser) == order[1]
+
+    # Click an item: its page picture shows, with its box where the PDF has its text.
+    pages = {page.index: page for page in gao.pages}
+    by_page: dict[int, list[Any]] = {}
+    for item in gao.items():
+        if item.boxes:
+            by_page.setdefault(item.page.index, []).append(item)
+    index, (first, second, *_) = next((i, v) for i, v in sorted(by_page.items()) if len(v) > 1)
+    click(browser, browser.find_element("css selector", f'article[data-id="{first.id}"] h3'))
+    assert selected_id(browser) == first.id
+    view = browser.find_element("css selector", f'figure.page-view[data-page="{index}"]')
+    assert view.is_displayed()
+    svg = view.find_element("css selector", "svg").rect
+    scale = svg["width"] / pages[index].width
+    rect = view.find_element("css selector", f'rect.box[data-id="{first.id}"]')
+    assert "selected" in rect.get_attribute("class")
+    box = first.boxes[0]
+    drawn = rect.rect
+    assert drawn["x"] == pytest.approx(svg["x"] + box.x0 * scale, abs=1.5)
+    assert drawn["y"] == pytest.approx(svg["y"] + box.top * scale, abs=1.5)
+    assert drawn["width"] == pytest.approx((box.x1 - box.x0) * scale, abs=1.5)
+    assert drawn["height"] == pytest.approx((box.bottom - box.top) * scale, abs=1.5)
+    assert (
+        view.find_element("css selector", "image")
+        .get_attribute("href")
+        .startswith("data:image/jpeg;base64,")
+    )
+
+    # Click another box: its item is selected, and only its box is emphasised.
+    view.find_element("css selector", f'rect.box[data-id="{second.id}"]').click()
+    assert selected_id(browser) == second.id
+    card = browser.find_element("css selector", f'article[data-id="{second.id}"]')
+    assert "selected" in card.get_attribute("class")
+    emphasised = browser.find_elements("css selector", "rect.box.selected")
+    assert {r.get_attribute("data-id") for r in emphasised} == {second.id}
+
+
+def test_search_and_the_new_filters(browser: Any, gao: Extraction, tmp_path: Path) -> None:
+    from selenium.webdriver.support.select import Select
+
+    fresh_page(browser, gao, tmp_path)
+    every = sorted(i.id for i in gao.items())
+    claim = gao.claims[0]
+    Select(browser.find_element("css selector", "select[name=kind]")).select_by_value(claim.kind)
+    assert sorted(visible_ids(browser)) == sorted(c.id for c in gao.claims if c.kind == claim.kind)
+    Select(browser.find_element("css selector", "select[name=kind]")).select_by_value("")
+    Select(browser.find_element("css selector", "select[name=hedged]")).select_by_value("yes")
+    assert sorted(visible_ids(browser)) == sorted(c.id for c in gao.claims if c.hedged)
+    Select(browser.find_element("css selector", "select[name=hedged]")).select_by_value("")
+    Select(browser.find_element("css selector", "select[name=currency]")).select_by_value("USD")
+    assert sorted(visible_ids(browser)) == sorted(
+        c.id for c in gao.cost_figures if c.currency == "USD"
+    )
+    Select(browser.find_element("css selector", "select[name=currency]")).select_by_value("")
+    assert sorted(visible_ids(browser)) == every
+
+    # Search: a word of one quote finds that item, and not every item.
+    word = max(claim.quote.split(), key=len).strip(".,;:()")
+    search = browser.find_element("css selector", "input[name=q]")
+    search.send_keys(word)
+    shown = visible_ids(browser)
+    assert claim.id in shown and len(shown) < len(every)
+    pages = {p.index: (p.text or "").lower() for p in gao.pages}
+    for item in gao.items():
+        if item.id in shown:
+            continue
+        assert word.lower() not in pages[item.page.index]
+    search.clear()
+    search.send_keys(" ")
+    wait_for(lambda: sorted(visible_ids(browser)) == every)
+
+    # A bar of the chart shows that page's cost figures in that currency.
+    bar = browser.find_element("css selector", "rect.bar")
+    page, currency = bar.get_attribute("data-page"), bar.get_attribute("data-currency")
+    click(browser, bar)
+    assert sorted(visible_ids(browser)) == sorted(
+        c.id for c in gao.cost_figures if str(c.page.index) == page and c.currency == currency
+    )
+
+
+def test_keyboard_decisions_round_trip_through_apply(
+    browser: Any, gao: Extraction, tmp_path: Path, downloads: Path
+) -> None:
+    fresh_page(browser, gao, tmp_path)
+    order = in_order(gao)
+    press(browser, "ja")  # accept the first
+    press(browser, "jr")  # reject the second
+    press(browser, "jau")  # accept the third, then change it back to undecided
+    for old in downloads.glob("*"):
+        old.unlink()
+    browser.find_element("id", "download").click()
+    target = downloads / f"{GAO.stem}.decisions.json"
+    wait_for(lambda: target.exists() and target.stat().st_size > 0)
+    out = tmp_path / "reviewed.json"
+    result = CliRunner().invoke(
+        cli, ["review", "--apply", str(target), str(tmp_path / "out.json"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    reviewed = Extraction.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    reviews = {i.id: i.review.status for i in reviewed.items() if i.review is not None}
+    assert reviews == {order[0]: "accepted", order[1]: "rejected"}
+
+
+def test_screenshot_of_a_corpus_reports_review_page_shows_page_and_boxes(
+    browser: Any, gao: Extraction, tmp_path: Path
+) -> None:
+    """The GAO sample is a corpus PDF: its page picture and boxes are really drawn."""
+    from io import BytesIO
+
+    from PIL import Image, ImageStat
+
+    html = fresh_page(browser, gao, tmp_path)
+    press(browser, "j")
+    view = wait_for(
+        lambda: next(
+            (
+                v
+                for v in browser.find_elements("css selector", "figure.page-view")
+                if v.is_displayed()
+            ),
+            None,
+        )
+    )
+    wait_for(
+        lambda: browser.execute_script(
+            "var i = arguments[0].querySelector('image');"
+            "return i.getAttribute('href') && i.getBBox().width > 0;",
+            view,
+        )
+    )
+    time.sleep(0.3)  # let the JPEG decode and paint
+    shot = view.screenshot_as_png
+    (tmp_path / "review-page.png").write_bytes(shot)
+    image = Image.open(BytesIO(shot)).convert("RGB")
+    stat = ImageStat.Stat(image.convert("L"))
+    assert stat.stddev[0] > 20  # a page with text on it, not a blank square
+    raw = image.tobytes()
+    red = sum(
+        1 for k in range(0, len(raw), 3) if raw[k] > 180 and raw[k + 1] < 90 and raw[k + 2] < 90
+    )
+    assert red > 50  # the selected item's box is drawn
+    assert len(html.read_bytes()) > 0
