@@ -687,7 +687,11 @@ _FIRST_PERSON = frozenset(["we", "our", "us", "i"])
 _MONEY = re.compile(r"[£$€¥]\s?\d|\b(?:USD|EUR|GBP)\b")
 
 
-def claim_candidates(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> list[ClaimCandidate]:
+def claim_candidates(
+    page_docs: Sequence[PageDoc],
+    data: dict[str, Any],
+    summary: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+) -> list[ClaimCandidate]:
     """Every prose sentence of the document with its rule rank and features, page by page.
 
     The rules rank a candidate by its cue score, plus `summary_section` inside a summary
@@ -695,7 +699,8 @@ def claim_candidates(page_docs: Sequence[PageDoc], data: dict[str, Any]) -> list
     sentence there is a candidate even without a cue), `paragraph_start` where a paragraph
     starts after a soft wrap, and less in the appendices or in small print.
     """
-    summary = summary_ranges(page_docs)
+    if summary is None:
+        summary = summary_ranges(page_docs)
     weights = data["weights"]
     body = document_body_size(pd.page for pd in page_docs)
     appended = appendix_start(page_docs)
@@ -820,9 +825,11 @@ def choose_claims(
     of text, at most `max_per_page` on one page. Without one, the rules decide (see
     `choose_by_rules`).
     """
-    candidates = claim_candidates(page_docs, data)
+    summary = summary_ranges(page_docs)
+    candidates = claim_candidates(page_docs, data, summary)
     if model is None:
-        return choose_by_rules(page_docs, [c for c in candidates if c.rule_candidate], data)
+        rule_candidates = [c for c in candidates if c.rule_candidate]
+        return choose_by_rules(page_docs, rule_candidates, data, summary)
     return choose_by_model(page_docs, candidates, model)
 
 
@@ -858,7 +865,10 @@ def choose_by_model(
 
 
 def choose_by_rules(
-    page_docs: Sequence[PageDoc], candidates: Sequence[ClaimCandidate], data: dict[str, Any]
+    page_docs: Sequence[PageDoc],
+    candidates: Sequence[ClaimCandidate],
+    data: dict[str, Any],
+    summary: Mapping[int, Sequence[tuple[int, int]]],
 ) -> dict[int, list[Span]]:
     """Each page's claims among the rules' candidates, by rank within a budget.
 
@@ -870,7 +880,6 @@ def choose_by_rules(
     rest of the budget goes to the best candidates of the whole document, a page taking
     at most one per `words_per_claim_max` words.
     """
-    summary = summary_ranges(page_docs)
     page_max: dict[int, int] = {}
     page_min: dict[int, int] = {}
     allowance = 0.0
