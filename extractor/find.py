@@ -16,15 +16,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 from extractor.model import CharSpan, PageRef
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import read_pdf
 from extractor.text import collapse_whitespace, normalise_chars
 
-# Near matches scoring below this (0..1, difflib's ratio of the two letter runs) are dropped.
+# Near matches scoring below this (0..1: rapidfuzz's ratio of the two letter runs, out of 1
+# rather than 100) are dropped.
 FUZZY_THRESHOLD = 0.8
 # A fuzzy window may have this many words more or fewer than the phrase.
 FUZZY_WORD_SLACK = 2
@@ -94,12 +96,14 @@ class DocumentText:
                 if folded:
                     tokens.append(Token(folded, position, m.start(), m.end()))
         self.tokens = tokens
-        # The folded letters of all tokens, end to end; token k starts at starts[k].
+        # The folded letters of all tokens, end to end; token k is letters[starts[k]:ends[k]].
         self.starts: list[int] = []
+        self.ends: list[int] = []
         length = 0
         for token in tokens:
             self.starts.append(length)
             length += len(token.folded)
+            self.ends.append(length)
         self.letters = "".join(token.folded for token in tokens)
         self._start_set = {start: k for k, start in enumerate(self.starts)}
 
@@ -114,7 +118,7 @@ class DocumentText:
             first = self._start_set.get(at)
             end = at + len(target)
             last = bisect.bisect_right(self.starts, end - 1) - 1
-            if first is not None and self.starts[last] + len(self.tokens[last].folded) == end:
+            if first is not None and self.ends[last] == end:
                 matches.append(self._match(first, last, 1.0))
             at = self.letters.find(target, at + 1)
         return matches
@@ -122,33 +126,29 @@ class DocumentText:
     def find_fuzzy(self, phrase: str, threshold: float = FUZZY_THRESHOLD) -> list[Match]:
         """The best near match of `phrase` on each stretch of text scoring at least `threshold`.
 
-        Windows of about as many words as the phrase are compared letter by letter; of
-        overlapping windows only the best scoring one is kept.
+        Windows of about as many words as the phrase are compared letter by letter (the
+        score is their normalised Indel similarity, 2 * matching letters / letters of both,
+        as difflib's ratio); of overlapping windows only the best scoring one is kept.
         """
         target = "".join(words(phrase))
         count = len(words(phrase))
         if not target:
             return []
-        matcher = SequenceMatcher(autojunk=False)
-        matcher.set_seq2(target)
         sizes = range(max(1, count - FUZZY_WORD_SLACK), count + FUZZY_WORD_SLACK + 1)
-        found: list[tuple[float, int, int]] = []
-        for first in range(len(self.tokens)):
-            best: tuple[float, int, int] | None = None
-            for size in sizes:
-                last = first + size - 1
-                if last >= len(self.tokens):
-                    break
-                start, end = self.starts[first], self.starts[last] + len(self.tokens[last].folded)
-                matcher.set_seq1(self.letters[start:end])
-                if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                    continue
-                score = matcher.ratio()
-                if score >= threshold and (best is None or score > best[0]):
-                    best = (score, first, last)
-            if best is not None:
-                found.append(best)
-        return [self._match(first, last, score) for score, first, last in _best_of_overlaps(found)]
+        best: dict[int, tuple[float, int, int]] = {}
+        # Shorter windows first, so that a tie keeps the shorter one.
+        for size in sizes:
+            ends = self.ends[size - 1 :]
+            windows = [self.letters[s:e] for s, e in zip(self.starts, ends, strict=False)]
+            hits = process.extract(
+                target, windows, scorer=fuzz.ratio, score_cutoff=threshold * 100, limit=None
+            )
+            for _window, percent, first in hits:
+                score = percent / 100
+                if first not in best or score > best[first][0]:
+                    best[first] = (score, first, first + size - 1)
+        kept = _best_of_overlaps(best.values())
+        return [self._match(first, last, score) for score, first, last in kept]
 
     def _match(self, first: int, last: int, score: float) -> Match:
         start_token, end_token = self.tokens[first], self.tokens[last]

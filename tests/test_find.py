@@ -73,6 +73,15 @@ def test_fuzzy_finds_a_misspelt_phrase_with_a_score() -> None:
     assert find_phrase(PAGES, "entirely unrelated words here", fuzzy=True) == []
 
 
+def test_a_fuzzy_score_is_the_share_of_letters_both_runs_have_in_common() -> None:
+    """The letters "awebtransactoncostpennies" (25) in "awebtransactioncostspennies" (27): 25
+    in common, so 2 * 25 / (25 + 27); a word more or less is within the window's slack."""
+    hits = find_phrase(PAGES, "a web transacton cost pennies", fuzzy=True)
+    assert [hit.score for hit in hits] == [round(50 / 52, 3)]
+    shorter = find_phrase(PAGES, "a web transaction pennies", fuzzy=True)
+    assert [(hit.label, hit.score) for hit in shorter] == [("10", round(2 * 22 / (22 + 27), 3))]
+
+
 def test_every_hyphenated_line_break_of_a_real_report_is_found(
     gao_pages: list[PageText],
 ) -> None:
@@ -133,6 +142,17 @@ def test_cli_text_output_and_nothing_found() -> None:
     assert result.exit_code == 1  # as grep: no match
     assert result.stdout == ""
     assert result.stderr == f"{GAO}: not found: zebra crossing in Kent\n"
+
+
+def test_cli_fuzzy_prints_the_score_and_a_threshold_can_refuse_it() -> None:
+    result = CliRunner().invoke(cli, ["find", str(GAO), "step by stap approach", "--fuzzy"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("page 35\tp. 31 score 0.94\t")
+    strict = ["find", str(GAO), "step by stap approach", "--fuzzy", "--threshold", "0.95"]
+    result = CliRunner().invoke(cli, strict)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"{GAO}: not found: step by stap approach\n"
 
 
 def test_cli_missing_pdf_is_one_error_line(tmp_path: Path) -> None:
