@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -40,9 +41,16 @@ from extractor.errors import (
     OutputWriteError,
 )
 from extractor.output import check_output_dir, output_error, plural, write_text_atomic
-from extractor.pdf import check_input_file, file_sha256
+from extractor.pdf import check_input_file, count_pdf_pages, file_sha256
 from extractor.schema import MANIFEST_SCHEMA, validate
-from extractor.workers import DaskExecutor, LocalExecutor, Outcome, Task, WorkerConfig
+from extractor.workers import (
+    DaskExecutor,
+    LocalExecutor,
+    Outcome,
+    PagesDone,
+    Task,
+    WorkerConfig,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +121,62 @@ class BatchSettings:
     retry_failed: bool = False
 
 
+class PageTally:
+    """The pages of a run: those to extract, counted up front (`expect`) and corrected by
+    what the workers find, and those done, in whole files and in files still in a worker.
+    A page counts half once read and whole once parsed (extractor.extract.PageProgress).
+    Files skipped or failed leave the total, but for the pages a worker did on a failed one.
+    Thread-safe: the count runs in a thread of its own, displays read from another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._expected: dict[str, int] = {}  # files not finished, by absolute path
+        self._partial: dict[str, float] = {}  # of files in a worker
+        self._finished: set[str] = set()
+        self._finished_pages = 0.0
+        # Whether the inputs' pages are being counted, and whether all were: until then
+        # there is no total.
+        self.counting = False
+        self.counted = False
+
+    def expect(self, path: str, pages: int) -> None:
+        """The file at `path` (absolute) has `pages` pages to extract."""
+        with self._lock:
+            if path not in self._finished:
+                self._expected[path] = pages
+
+    def progress(self, path: str, done: float, total: int) -> None:
+        """A worker is `done` pages through the `total` of the file at `path`."""
+        with self._lock:
+            self._expected[path] = total
+            self._partial[path] = done
+
+    def finish(self, path: str, pages: float | None) -> None:
+        """The file at `path` is accounted for: `pages` extracted, or None for those a
+        worker did before it failed (none, if skipped)."""
+        with self._lock:
+            partial = self._partial.pop(path, 0.0)
+            done = partial if pages is None else pages
+            self._expected.pop(path, None)
+            if path not in self._finished:
+                self._finished.add(path)
+                self._finished_pages += done
+
+    @property
+    def done(self) -> float:
+        """Pages done in this run, in finished files and in files in a worker."""
+        with self._lock:
+            return self._finished_pages + sum(self._partial.values())
+
+    @property
+    def total(self) -> float | None:
+        """Pages this run extracts in all; None until every input has been counted."""
+        with self._lock:
+            if not self.counted:
+                return None
+            return self._finished_pages + sum(self._expected.values())
+
+
 @dataclass
 class BatchReport:
     """Counts outcomes as they come in and owns the exit code (as black's Report does)."""
@@ -123,14 +187,26 @@ class BatchReport:
     finished: float | None = None
     peak_worker_rss_kb: int = 0
     total: int | None = None
+    # When workers started loading the spaCy pipeline, and when the first was ready.
+    loading_since: float | None = None
+    loaded: float | None = None
+    tally: PageTally = field(default_factory=PageTally, compare=False, repr=False)
 
     def record(self, entry: ManifestEntry, outcome: Outcome | None = None) -> None:
         """Count one manifest entry (and the worker's measurements, if it ran)."""
         self.counts[entry.status] += 1
-        if entry.status in ("ok", "no_text") and entry.pages:
+        extracted = entry.status in ("ok", "no_text")
+        if extracted and entry.pages:
             self.pages += entry.pages
         if outcome is not None and outcome.peak_rss_kb:
             self.peak_worker_rss_kb = max(self.peak_worker_rss_kb, outcome.peak_rss_kb)
+        if outcome is not None and self.loaded is None:
+            self.loaded = time.monotonic()  # on a cluster, the first outcome says so
+        if extracted:
+            done: float | None = entry.pages or 0
+        else:
+            done = 0 if entry.status == "skipped" else None
+        self.tally.finish(os.path.abspath(entry.path), done)
 
     @property
     def done(self) -> int:
@@ -146,6 +222,22 @@ class BatchReport:
     def pages_per_second(self) -> float:
         """Pages extracted in this run per second of wall time."""
         return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def page_rate(self) -> float:
+        """Pages done (in part too) per second since the pipeline was loaded: the rate the
+        rest of the run may expect, which the load, paid once, would understate."""
+        since = self.loaded if self.loaded is not None else self.started
+        seconds = (self.finished or time.monotonic()) - since
+        return self.tally.done / seconds if seconds > 0 else 0.0
+
+    @property
+    def seconds_left(self) -> float | None:
+        """The pages left at `page_rate`; None until the pages are counted and some done."""
+        total, rate = self.tally.total, self.page_rate
+        if total is None or rate <= 0:
+            return None
+        return max(0.0, total - self.tally.done) / rate
 
     @property
     def failures(self) -> int:
@@ -175,6 +267,9 @@ class BatchObserver(Protocol):
     """Told about the run as it goes (a progress display, say)."""
 
     def started(self, report: BatchReport) -> None: ...
+
+    def progressed(self, report: BatchReport) -> None:
+        """Workers started loading the pipeline, or loaded it, or did some pages."""
 
     def file_done(self, entry: ManifestEntry, report: BatchReport) -> None: ...
 
@@ -388,8 +483,12 @@ def run_batch(
     observer: BatchObserver | None = None,
     total: int | None = None,
     stdin: IO[str] | None = None,
+    count_pages: bool = False,
 ) -> BatchReport:
     """Process every input into `settings.output_dir`; return the report of the run.
+
+    With `count_pages`, the pages of the inputs (if named, not on stdin) are counted in a
+    thread while the work goes on, for the report's page total and time left.
 
     Raises OutputLocationError before any work when the output folder cannot be made or
     written to; InputFileError when the inputs name no file at all; the executor's errors
@@ -407,6 +506,16 @@ def run_batch(
     except OSError as e:
         raise output_error(e, out) from e
     report = BatchReport(total=total)
+    stop_counting = threading.Event()
+    if count_pages and isinstance(inputs, (list, tuple)) and STDIN_INPUT not in map(str, inputs):
+        report.tally.counting = True
+        counter = threading.Thread(
+            target=_count_pages,
+            args=(list(inputs), settings, report.tally, stop_counting),
+            name="extractor-page-count",
+            daemon=True,
+        )
+        counter.start()
     if observer is not None:
         observer.started(report)
     try:
@@ -418,6 +527,8 @@ def run_batch(
         raise OutputWriteError(
             f"{e.reason}; the batch stopped (run the same command again to resume)", e.path
         ) from e
+    finally:
+        stop_counting.set()
     report.finished = time.monotonic()
     if report.done == 0:
         given = ", ".join(str(i) for i in inputs) if isinstance(inputs, (list, tuple)) else None
@@ -429,6 +540,21 @@ def run_batch(
     return report
 
 
+def _count_pages(
+    inputs: list[str | Path], settings: BatchSettings, tally: PageTally, stop: threading.Event
+) -> None:
+    """Count the pages each input will have extracted (the page tree only: about 1% of the
+    time extraction takes); a file that cannot be counted adds none until a worker opens
+    it."""
+    for item in iter_inputs(inputs, settings.glob):
+        if stop.is_set():
+            return
+        pages = count_pdf_pages(item.path)
+        if pages is not None:
+            tally.expect(item.absolute, min(pages, settings.max_pages or pages))
+    tally.counted = True
+
+
 def _run(
     inputs: Iterable[str | Path],
     settings: BatchSettings,
@@ -437,7 +563,6 @@ def _run(
     stdin: IO[str] | None,
 ) -> None:
     out = settings.output_dir
-    run_id = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     config = WorkerConfig(settings.model, settings.timeout, settings.max_memory_mb)
     executor = (
         DaskExecutor(settings.dask_scheduler, config)
@@ -446,134 +571,190 @@ def _run(
     )
     with _exclusive(out), Manifest(out / MANIFEST_NAME) as manifest:
         _remove_stale_temporaries(out)
-        failed_before = (
-            permanent_failures(out / MANIFEST_NAME)
-            if settings.resume and not settings.retry_failed
-            else {}
-        )
-
-        def done(entry: ManifestEntry, outcome: Outcome | None = None) -> None:
-            manifest.append(entry)
-            report.record(entry, outcome)
-            if observer is not None:
-                observer.file_done(entry, report)
-
-        def entry(item: InputFile, sha256: str | None, **fields: Any) -> ManifestEntry:
-            values: dict[str, Any] = {
-                "error_code": None,
-                "error_message": None,
-                "output": None,
-                "pages": None,
-                "seconds": 0.0,
-                "warnings": (),
-            }
-            values.update(fields)
-            return ManifestEntry(
-                path=item.path,
-                sha256=sha256,
-                extractor_version=__version__,
-                run=run_id,
-                **values,
-            )
-
-        # Jobs handed to a worker and not yet back: if the run must stop, each gets a line.
-        in_flight: dict[str, _Job] = {}
-
-        def jobs() -> Iterator[tuple[_Job, Task]]:
-            # Runs inside the executor's loop, in this thread: the inputs that need no
-            # worker (up to date, unreadable) are recorded here as they are met.
-            seen: set[str] = set()
-            for item in iter_inputs(inputs, settings.glob, stdin):
-                if item.absolute in seen:
-                    continue
-                seen.add(item.absolute)
-                name = output_name(item)
-                try:
-                    sha256 = _sha256(item.path)
-                except InputFileError as e:
-                    done(
-                        entry(
-                            item,
-                            None,
-                            status="failed",
-                            error_code="bad_input",
-                            error_message=e.problem,
-                        )
-                    )
-                    continue
-                if sha256 in failed_before:
-                    before = failed_before[sha256]
-                    done(
-                        entry(
-                            item,
-                            sha256,
-                            status="failed",
-                            error_code=before.error_code,
-                            error_message=before.error_message,
-                        )
-                    )
-                    continue
-                if settings.resume:
-                    pages = up_to_date_pages(out / name, sha256, settings.max_pages)
-                    if pages is not None:
-                        done(entry(item, sha256, status="skipped", output=name, pages=pages))
-                        continue
-                job = _Job(item, name, sha256)
-                in_flight[item.absolute] = job
-                yield job, Task(item.absolute, settings.max_pages)
-
+        run = _BatchRun(settings, report, observer, manifest)
         stopped: tuple[_Job, OutputWriteError] | None = None
-        with contextlib.closing(executor.map_unordered(jobs())) as results:
+        with contextlib.closing(executor.map_unordered(run.jobs(inputs, stdin), run)) as results:
             for job, outcome in results:
-                del in_flight[job.item.absolute]
-                if outcome.traceback:
-                    logger.debug("%s:\n%s", job.item.path, outcome.traceback)
-                status: Status = outcome.status
-                error_code, error_message = outcome.error_code, outcome.error_message
-                if status == "ok":
-                    assert outcome.json_text is not None
-                    try:
-                        write_text_atomic(out / job.output, outcome.json_text)
-                    except OutputWriteError as e:
-                        stopped = job, e
-                        status, error_code = "failed", "write_failed"
-                        error_message = f"its output {job.output} {e.problem}"
-                if status == "ok" and "no_text_layer" in outcome.warnings:
-                    status = "no_text"  # written, but there is nothing to read: OCR first
-                written = status in ("ok", "no_text")
-                done(
-                    entry(
-                        job.item,
-                        job.sha256,
-                        status=status,
-                        error_code=error_code,
-                        error_message=error_message,
-                        output=job.output if written else None,
-                        pages=outcome.pages if written else None,
-                        seconds=outcome.seconds,
-                        warnings=outcome.warnings if written else (),
-                    ),
-                    outcome,
-                )
+                stopped = run.take(job, outcome)
                 if stopped is not None:
                     break
         # Leaving the loop stopped the workers (closing the executor's generator).
         if stopped is not None:
-            failed, error = stopped
-            for job in in_flight.values():
-                done(
-                    entry(
-                        job.item,
-                        job.sha256,
-                        status="failed",
-                        error_code="stopped",
-                        error_message=(
-                            f"not finished: the batch stopped when {failed.output} "
-                            f"could not be written ({error.reason})"
-                        ),
-                    )
+            run.stop_in_flight(*stopped)
+            raise stopped[1]
+
+
+class _BatchRun:
+    """One run's bookkeeping: the inputs that need a worker, and a manifest line (and the
+    report's count) for each input as its fate is known. Hears the workers' events too."""
+
+    def __init__(
+        self,
+        settings: BatchSettings,
+        report: BatchReport,
+        observer: BatchObserver | None,
+        manifest: Manifest,
+    ) -> None:
+        self.settings = settings
+        self.report = report
+        self.observer = observer
+        self.manifest = manifest
+        self.run_id = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+        out = settings.output_dir
+        self.failed_before = (
+            permanent_failures(out / MANIFEST_NAME)
+            if settings.resume and not settings.retry_failed
+            else {}
+        )
+        # Jobs handed to a worker and not yet back: if the run must stop, each gets a line.
+        self.in_flight: dict[str, _Job] = {}
+
+    # ------------------------------------------------ what the workers say (WorkerEvents)
+
+    def starting(self) -> None:
+        self.report.loading_since = time.monotonic()
+        self._progressed()
+
+    def ready(self) -> None:
+        if self.report.loaded is None:
+            self.report.loaded = time.monotonic()
+            self._progressed()
+
+    def pages_done(self, job: _Job, pages: PagesDone) -> None:
+        self.report.tally.progress(job.item.absolute, pages.done, pages.total)
+        self._progressed()
+
+    def _progressed(self) -> None:
+        if self.observer is not None:
+            self.observer.progressed(self.report)
+
+    # ------------------------------------------------ the inputs and their outcomes
+
+    def jobs(
+        self, inputs: Iterable[str | Path], stdin: IO[str] | None
+    ) -> Iterator[tuple[_Job, Task]]:
+        """The inputs that need a worker. Runs inside the executor's loop, in this thread:
+        the inputs that need none (up to date, unreadable) are recorded as they are met."""
+        seen: set[str] = set()
+        for item in iter_inputs(inputs, self.settings.glob, stdin):
+            if item.absolute in seen:
+                continue
+            seen.add(item.absolute)
+            job = self._job(item)
+            if job is not None:
+                self.in_flight[item.absolute] = job
+                yield job, Task(item.absolute, self.settings.max_pages)
+
+    def _job(self, item: InputFile) -> _Job | None:
+        """The job of an input, or None when it needs no worker (its line is written)."""
+        name = output_name(item)
+        try:
+            sha256 = _sha256(item.path)
+        except InputFileError as e:
+            self.record(
+                self.entry(
+                    item, None, status="failed", error_code="bad_input", error_message=e.problem
                 )
-            raise error
+            )
+            return None
+        before = self.failed_before.get(sha256)
+        if before is not None:
+            self.record(
+                self.entry(
+                    item,
+                    sha256,
+                    status="failed",
+                    error_code=before.error_code,
+                    error_message=before.error_message,
+                )
+            )
+            return None
+        if self.settings.resume:
+            out = self.settings.output_dir
+            pages = up_to_date_pages(out / name, sha256, self.settings.max_pages)
+            if pages is not None:
+                self.record(self.entry(item, sha256, status="skipped", output=name, pages=pages))
+                return None
+        return _Job(item, name, sha256)
+
+    def take(self, job: _Job, outcome: Outcome) -> tuple[_Job, OutputWriteError] | None:
+        """Write a job's output and record its line; return the job and the error if its
+        output could not be written (the run must stop)."""
+        del self.in_flight[job.item.absolute]
+        if outcome.traceback:
+            logger.debug("%s:\n%s", job.item.path, outcome.traceback)
+        stopped: tuple[_Job, OutputWriteError] | None = None
+        status: Status = outcome.status
+        error_code, error_message = outcome.error_code, outcome.error_message
+        if status == "ok":
+            assert outcome.json_text is not None
+            try:
+                write_text_atomic(self.settings.output_dir / job.output, outcome.json_text)
+            except OutputWriteError as e:
+                stopped = job, e
+                status, error_code = "failed", "write_failed"
+                error_message = f"its output {job.output} {e.problem}"
+        if status == "ok" and "no_text_layer" in outcome.warnings:
+            status = "no_text"  # written, but there is nothing to read: OCR first
+        written = status in ("ok", "no_text")
+        self.record(
+            self.entry(
+                job.item,
+                job.sha256,
+                status=status,
+                error_code=error_code,
+                error_message=error_message,
+                output=job.output if written else None,
+                pages=outcome.pages if written else None,
+                seconds=outcome.seconds,
+                warnings=outcome.warnings if written else (),
+            ),
+            outcome,
+        )
+        return stopped
+
+    def stop_in_flight(self, failed: _Job, error: OutputWriteError) -> None:
+        """Record the jobs still in a worker as failed: the run stops, as `failed`'s output
+        could not be written."""
+        for job in self.in_flight.values():
+            self.record(
+                self.entry(
+                    job.item,
+                    job.sha256,
+                    status="failed",
+                    error_code="stopped",
+                    error_message=(
+                        f"not finished: the batch stopped when {failed.output} "
+                        f"could not be written ({error.reason})"
+                    ),
+                )
+            )
+
+    def record(self, entry: ManifestEntry, outcome: Outcome | None = None) -> None:
+        """Append the entry to the manifest, count it, and tell the observer."""
+        self.manifest.append(entry)
+        self.report.record(entry, outcome)
+        if self.observer is not None:
+            self.observer.file_done(entry, self.report)
+
+    def entry(self, item: InputFile, sha256: str | None, **fields: Any) -> ManifestEntry:
+        """The manifest entry of `item` in this run; fields not given are empty."""
+        values: dict[str, Any] = {
+            "error_code": None,
+            "error_message": None,
+            "output": None,
+            "pages": None,
+            "seconds": 0.0,
+            "warnings": (),
+        }
+        values.update(fields)
+        return ManifestEntry(
+            path=item.path,
+            sha256=sha256,
+            extractor_version=__version__,
+            run=self.run_id,
+            **values,
+        )
 
 
 @contextlib.contextmanager
@@ -623,6 +804,7 @@ __all__ = [
     "InputFile",
     "Manifest",
     "ManifestEntry",
+    "PageTally",
     "check_inputs",
     "count_inputs",
     "iter_inputs",

@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -27,6 +27,9 @@ from extractor.errors import (
     NoTextLayerError,
     SchemaValidationError,
 )
+
+if TYPE_CHECKING:
+    from extractor.model import Extraction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -279,13 +282,17 @@ def extract(
     target = output if output is not None else Path(pdf.stem + ".json")
     if not to_stdout:
         check_output_file(target)  # before the work, not after it
-    result = run_extract(
+    extract_file = functools.partial(
+        run_extract,
         pdf,
         password=password,
         model=model,
         include_page_text=not no_page_text,
         max_pages=max_pages,
     )
+    result = _with_bar(extract_file, pdf, model) if sys.stderr.isatty() and not quiet() else None
+    if result is None:
+        result = extract_file()
     text = result.to_json(indent=None if compact else 2)
     if to_stdout:
         click.echo(text, nl=False)
@@ -302,6 +309,24 @@ def extract(
             f"Wrote {target} ({plural(len(result.pages), 'page')}, {plural(count, 'item')}, "
             f"{plural(len(result.warnings), 'warning')})"
         )
+
+
+def _with_bar(
+    extract_file: Callable[..., Extraction], pdf: Path, model: str | None
+) -> Extraction | None:
+    """Run `extract_file` under a bar of its pages on standard error (a terminal), the
+    pipeline loaded first under a line that says so; None, doing nothing, if the PDF's
+    pages cannot be counted: it may be bad, and its error should not wait for a load."""
+    from extractor.nlp.pipeline import build_pipeline
+    from extractor.pdf import count_pdf_pages
+    from extractor.progress import FileProgress, loading_text
+
+    if count_pdf_pages(pdf) is None:
+        return None
+    with FileProgress(sys.stderr, pdf.name, loading_text(model)) as bar:
+        bar.loading_pipeline()
+        nlp = build_pipeline(model)
+        return extract_file(nlp=nlp, progress=bar)
 
 
 @cli.command()
@@ -444,7 +469,7 @@ def batch(
         usable_cpus,
     )
     from extractor.output import check_output_dir
-    from extractor.progress import ProgressBar, ProgressLines
+    from extractor.progress import ProgressBar, ProgressLines, loading_text
 
     check_inputs(inputs, glob)  # a mistyped folder: exit 4, and nothing written
     check_output_dir(output_dir)  # before a worker is started
@@ -463,17 +488,19 @@ def batch(
     )
     stderr = sys.stderr
     show_bar = stderr.isatty() and not quiet() if progress is None else progress
+    loading = loading_text(model, settings.jobs, on_cluster=dask_scheduler is not None)
     observer = (
-        ProgressBar(stderr)
+        ProgressBar(stderr, loading)
         if show_bar
-        else ProgressLines(stderr)
+        else ProgressLines(stderr, loading)
         if progress is None and not quiet()
         else None
     )
-    # The total, for the bar's and the log lines' "done/total" and ETA.
+    # The totals, for the bar's and the log lines' "done/total" and ETA: the files now, their
+    # pages in a thread while the work goes on.
     total = count_inputs(inputs, glob) if observer is not None else None
     try:
-        report = run_batch(inputs, settings, observer, total=total)
+        report = run_batch(inputs, settings, observer, total=total, count_pages=total is not None)
     except KeyboardInterrupt:
         raise CommandError(
             f"{output_dir}: interrupted; run the same command again to resume", EXIT_INTERRUPTED

@@ -15,7 +15,9 @@ import hashlib
 import logging
 import math
 import re
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +36,25 @@ logger = logging.getLogger(__name__)
 # no handler on the way, Python's last-resort handler would print them to stderr from the API;
 # this one keeps them in logging, for the application to show (the CLI does with -v).
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
+
+class _QuietThreads(logging.Filter):
+    """Drops pypdf's notes made in threads that only count pages (`count_pdf_pages`): the same
+    file's repairs are noted again when it is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread not in self.threads
+
+
+_counting_threads = _QuietThreads()
+# A logger's filters see only its own records, not its children's: each pypdf module logs
+# to a logger named after it.
+for _name in [n for n in sys.modules if n.split(".")[0] == "pypdf"]:
+    logging.getLogger(_name).addFilter(_counting_threads)
 
 # How far into the file a PDF header may start (the PDF spec allows leading junk; readers
 # such as Acrobat look in the first 1024 bytes).
@@ -223,9 +244,15 @@ def check_input_file(path: Path) -> int:
 
 
 def read_pdf(
-    path: str | Path, password: str | None = None, max_pages: int | None = None
+    path: str | Path,
+    password: str | None = None,
+    max_pages: int | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> PdfDocument:
-    """Open `path` and read the text, labels, metadata and outline of its pages."""
+    """Open `path` and read the text, labels, metadata and outline of its pages.
+
+    `on_page(read, count)` is called after each page is read, with the pages read so far
+    and the number that will be (a progress display's figures)."""
     path = Path(path)
     size = check_input_file(path)
     head, tail = _head_and_tail(path)
@@ -253,7 +280,11 @@ def read_pdf(
     count = page_count if max_pages is None else min(page_count, max_pages)
     drawing_bytes: dict[int, int] = {}
     fonts: dict[int, tuple[Any, _FontMetrics]] = {}
-    pages = tuple(_read_page(reader, i, labels, drawing_bytes, fonts) for i in range(count))
+    pages = []
+    for i in range(count):
+        pages.append(_read_page(reader, i, labels, drawing_bytes, fonts))
+        if on_page is not None:
+            on_page(i + 1, count)
     return PdfDocument(
         path=path,
         sha256=file_sha256(path),
@@ -263,10 +294,24 @@ def read_pdf(
         pdf_version=_pdf_version(head),
         metadata=_metadata(reader),
         outline=tuple(_outline(reader)),
-        pages=pages,
+        pages=tuple(pages),
         has_informative_page_labels=labels is not None,
         problems=tuple(problems),
     )
+
+
+def count_pdf_pages(path: str | Path) -> int | None:
+    """The number of pages of the PDF at `path`, read from its page tree without reading the
+    pages (a few milliseconds to a tenth of a second); None when it cannot be had (not a PDF,
+    damaged, encrypted): the caller goes without, as this is only an estimate of the work."""
+    thread = threading.get_ident()
+    _counting_threads.threads.add(thread)
+    try:
+        return len(pypdf.PdfReader(path, strict=False).pages)
+    except Exception:  # pypdf raises many kinds on damaged input
+        return None
+    finally:
+        _counting_threads.threads.discard(thread)
 
 
 def read_page_texts(
@@ -1160,6 +1205,7 @@ __all__ = [
     "StyledLine",
     "TextRun",
     "check_input_file",
+    "count_pdf_pages",
     "file_sha256",
     "read_page_texts",
     "read_pdf",

@@ -38,13 +38,16 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from extractor import errors
 from extractor.errors import ClusterError, ExtractorError, MemoryLimitError, WorkerStartError
+
+if TYPE_CHECKING:  # the parent does not import spaCy: extraction is imported in the worker
+    from extractor.extract import PageProgress
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +88,13 @@ DASK_CONNECT_SECONDS = 30
 WARM_UP_TEXT = "The council spent £1.2m on the new service in 2009, a report says."
 # Chunk the "memory" test hook allocates at a time.
 HOOK_ALLOCATION_BYTES = 64 << 20
+# Shortest time between two reports of a worker's progress through its file (spaCy hands
+# back a batch of pages at once; a display cannot show more than a few changes a second).
+PAGES_REPORT_SECONDS = 0.25
 
 Status = Literal["ok", "failed", "timeout"]
 K = TypeVar("K")
+K_contra = TypeVar("K_contra", contravariant=True)
 
 
 @dataclass(frozen=True)
@@ -127,17 +134,40 @@ class Outcome:
     retire_worker: bool = field(default=False, compare=False)
 
 
+@dataclass(frozen=True)
+class PagesDone:
+    """A worker's word on its current file: `done` of its `total` pages are done (a page
+    counts half once read, whole once parsed: extractor.extract.PageProgress)."""
+
+    done: float
+    total: int
+
+
+class WorkerEvents(Protocol[K_contra]):
+    """Told what the workers of an executor are doing, between outcomes."""
+
+    def starting(self) -> None:
+        """Workers are being started (each loads the spaCy pipeline)."""
+
+    def ready(self) -> None:
+        """A worker has loaded its pipeline."""
+
+    def pages_done(self, key: K_contra, pages: PagesDone) -> None:
+        """The worker on the task of `key` is this far through its file."""
+
+
 # ---------------------------------------------------------------- inside the worker process
 
 
-def run_task(task: Task, nlp: Any) -> Outcome:
-    """Extract one file with a loaded pipeline; never raises for a problem with the file."""
+def run_task(task: Task, nlp: Any, progress: PageProgress | None = None) -> Outcome:
+    """Extract one file with a loaded pipeline; never raises for a problem with the file.
+    `progress` is told how far it is."""
     from extractor.extract import extract
 
     start = time.perf_counter()
     try:
         _run_test_hook(task.path)
-        result = extract(task.path, nlp=nlp, max_pages=task.max_pages)
+        result = extract(task.path, nlp=nlp, max_pages=task.max_pages, progress=progress)
         text = result.to_json()
         pages = len(result.pages)
         codes = tuple(dict.fromkeys(w.code for w in result.warnings))
@@ -242,6 +272,20 @@ def _exit_when_orphaned() -> None:
     threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
+class _PagesReporter:
+    """Sends the parent how far the current file is, at most every PAGES_REPORT_SECONDS."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._last = 0.0
+
+    def __call__(self, done: float, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= PAGES_REPORT_SECONDS:
+            self._last = now
+            self.conn.send(PagesDone(done, total))
+
+
 def worker_main(argv: list[str]) -> None:
     """The worker process: load the pipeline, report ready, then extract until told to stop."""
     fd, config = int(argv[0]), WorkerConfig(**json.loads(argv[1]))
@@ -271,6 +315,7 @@ def worker_main(argv: list[str]) -> None:
         _report_fatal(conn, "WorkerStartError", f"cannot load the pipeline ({type(e).__name__})")
         return
     conn.send(("ready", os.getpid(), _peak_address_space_kb()))
+    reporter = _PagesReporter(conn)
     for done in itertools.count(1):
         try:
             task = conn.recv()
@@ -278,7 +323,7 @@ def worker_main(argv: list[str]) -> None:
             return
         if task is None:
             return
-        outcome = run_task(task, nlp)
+        outcome = run_task(task, nlp, reporter)
         if done >= config.files_per_worker:
             outcome = dataclasses.replace(outcome, retire_worker=True)
         conn.send(outcome)
@@ -387,10 +432,13 @@ class WorkerProcess:
             # A worker that died while idle: `collect` will find its socket closed.
             self.connection.send(task)
 
-    def collect(self) -> Outcome:
-        """Read the outcome of the current task; a dead worker gives a `failed` outcome."""
+    def collect(self) -> Outcome | PagesDone:
+        """Read the worker's next word on the current task: how far it is, or its outcome
+        (a dead worker gives a `failed` outcome)."""
         try:
-            outcome: Outcome = self.connection.recv()
+            outcome: Outcome | PagesDone = self.connection.recv()
+            if isinstance(outcome, PagesDone):
+                return outcome
         except (EOFError, OSError):
             how = self._reap()
             outcome = Outcome(
@@ -427,9 +475,17 @@ class WorkerProcess:
         if not self.ready:
             self.take_ready_message()
         self.submit(task)
-        if self.connection.poll(self.config.timeout):
-            return self.collect()
+        while self.connection.poll(self.time_left()):
+            message = self.collect()
+            if isinstance(message, Outcome):
+                return message
         return self.kill_for_timeout()
+
+    def time_left(self) -> float | None:
+        """Seconds until the current task's deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic())
 
     def stop(self) -> None:
         """Ask the worker to finish and wait for it; kill it if it does not."""
@@ -491,52 +547,96 @@ class LocalExecutor:
         self.config = config
 
     def map_unordered(
-        self, tasks: Iterable[tuple[K, Task]]
+        self, tasks: Iterable[tuple[K, Task]], events: WorkerEvents[K] | None = None
     ) -> Generator[tuple[K, Outcome], None, None]:
         """Yield (key, outcome) for each task as it finishes; tasks are pulled only as
-        workers become free, so the iterable may be endless."""
+        workers become free, so the iterable may be endless. `events` hears of workers
+        starting and ready, and of their progress through their files."""
         pending = iter(tasks)
         first = next(pending, None)
         if first is None:  # nothing to do (every file up to date, say): start no worker
             return
-        pending = itertools.chain([first], pending)
-        workers = [WorkerProcess(self.config) for _ in range(self.jobs)]
-        keys: dict[int, K] = {}
-        exhausted = False
+        if events is not None:
+            events.starting()
+        pool = _Pool(self.jobs, self.config, itertools.chain([first], pending), events)
         try:
-            for worker in workers:
-                worker.start()
-            while True:
-                for worker in workers:
-                    if not worker.alive and not exhausted:
-                        worker.start()
-                    if exhausted or not worker.ready or worker.task is not None:
-                        continue
-                    item = next(pending, None)
-                    if item is None:
-                        exhausted = True
-                        continue
-                    keys[id(worker)] = item[0]
-                    worker.submit(item[1])
-                busy = [w for w in workers if w.task is not None]
-                starting = [w for w in workers if w.alive and not w.ready]
-                if not busy and exhausted:
-                    return
-                ready = wait([w.connection for w in busy + starting], timeout=_next_deadline(busy))
-                for worker in starting:
-                    if worker.connection in ready:
-                        worker.take_ready_message()
-                for worker in busy:
-                    if worker.connection in ready:
-                        yield keys.pop(id(worker)), worker.collect()
-                    elif worker.deadline is not None and time.monotonic() >= worker.deadline:
-                        yield keys.pop(id(worker)), worker.kill_for_timeout()
+            yield from pool.run()
         finally:
-            for worker in workers:
-                if worker.task is None:
-                    worker.stop()
-                else:
-                    worker.kill()
+            pool.close()
+
+
+class _Pool(Generic[K]):
+    """The workers of one `LocalExecutor.map_unordered` call and the tasks they hold."""
+
+    def __init__(
+        self,
+        jobs: int,
+        config: WorkerConfig,
+        tasks: Iterator[tuple[K, Task]],
+        events: WorkerEvents[K] | None,
+    ) -> None:
+        self.workers = [WorkerProcess(config) for _ in range(jobs)]
+        self.tasks = tasks
+        self.events = events
+        self.keys: dict[int, K] = {}
+        self.exhausted = False
+
+    def run(self) -> Iterator[tuple[K, Outcome]]:
+        """Keep every worker busy until the tasks run out; yield outcomes as they come."""
+        for worker in self.workers:
+            worker.start()
+        while True:
+            self._hand_out()
+            busy = [w for w in self.workers if w.task is not None]
+            starting = [w for w in self.workers if w.alive and not w.ready]
+            if not busy and self.exhausted:
+                return
+            ready = wait([w.connection for w in busy + starting], timeout=_next_deadline(busy))
+            self._take_ready(starting, ready)
+            yield from self._collect(busy, ready)
+
+    def close(self) -> None:
+        """Stop the idle workers and kill the busy ones."""
+        for worker in self.workers:
+            if worker.task is None:
+                worker.stop()
+            else:
+                worker.kill()
+
+    def _hand_out(self) -> None:
+        """Replace dead workers (while tasks remain) and give each idle, ready one a task."""
+        for worker in self.workers:
+            if not worker.alive and not self.exhausted:
+                worker.start()
+            if self.exhausted or not worker.ready or worker.task is not None:
+                continue
+            item = next(self.tasks, None)
+            if item is None:
+                self.exhausted = True
+                continue
+            self.keys[id(worker)] = item[0]
+            worker.submit(item[1])
+
+    def _take_ready(self, starting: list[WorkerProcess], ready: list[Any]) -> None:
+        for worker in starting:
+            if worker.connection in ready:
+                worker.take_ready_message()
+                if self.events is not None:
+                    self.events.ready()
+
+    def _collect(self, busy: list[WorkerProcess], ready: list[Any]) -> Iterator[tuple[K, Outcome]]:
+        """Yield the outcomes of the busy workers that have one, and of those past their
+        deadline (killed); pass on what the others say of their progress."""
+        for worker in busy:
+            if worker.connection in ready:
+                message = worker.collect()
+                if isinstance(message, Outcome):
+                    yield self.keys.pop(id(worker)), message
+                    continue
+                if self.events is not None:
+                    self.events.pages_done(self.keys[id(worker)], message)
+            if worker.deadline is not None and time.monotonic() >= worker.deadline:
+                yield self.keys.pop(id(worker)), worker.kill_for_timeout()
 
 
 def _next_deadline(busy: list[WorkerProcess]) -> float | None:
@@ -575,9 +675,10 @@ class DaskExecutor:
         self.config = config
 
     def map_unordered(
-        self, tasks: Iterable[tuple[K, Task]]
+        self, tasks: Iterable[tuple[K, Task]], events: WorkerEvents[K] | None = None
     ) -> Generator[tuple[K, Outcome], None, None]:
-        """Yield (key, outcome) for each task as it finishes on the cluster."""
+        """Yield (key, outcome) for each task as it finishes on the cluster. Of `events`,
+        only `starting` is told: the workers' progress through a file stays on the cluster."""
         try:
             # Untyped: bound as Any so that mypy --strict accepts the calls.
             distributed: Any = importlib.import_module("distributed")
@@ -587,6 +688,8 @@ class DaskExecutor:
             client = distributed.Client(self.scheduler, timeout=DASK_CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as e:
             raise ClusterError(f"cannot reach the Dask scheduler ({e})", self.scheduler) from e
+        if events is not None:
+            events.starting()
         with client:
             threads = sum(client.nthreads().values()) or 1
             window = self.IN_FLIGHT_PER_THREAD * threads

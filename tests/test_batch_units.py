@@ -7,6 +7,8 @@ import errno
 import io
 import json
 import os
+import re
+import time
 from pathlib import Path, PurePath
 
 import pytest
@@ -18,6 +20,7 @@ from extractor.batch import (
     InputFile,
     Manifest,
     ManifestEntry,
+    PageTally,
     iter_inputs,
     output_name,
     read_manifest,
@@ -32,7 +35,7 @@ from extractor.errors import (
     OutputWriteError,
     SchemaValidationError,
 )
-from extractor.progress import ProgressBar, ProgressLines, format_duration
+from extractor.progress import ProgressBar, ProgressLines, format_duration, status_text
 from extractor.schema import MANIFEST_SCHEMA, validation_error
 
 
@@ -219,41 +222,108 @@ def test_the_report_counts_outcomes_and_owns_the_exit_code() -> None:
     assert "pages/s" in summary
 
 
-def test_the_bar_shows_files_pages_rate_and_eta() -> None:
+LOADING = "loading the English pipeline in 2 workers"
+
+
+def plain(text: str) -> str:
+    """Terminal output without its control sequences."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_the_page_tally_counts_what_workers_report_and_what_files_leave() -> None:
+    tally = PageTally()
+    tally.expect("/a.pdf", 10)
+    tally.expect("/b.pdf", 6)
+    tally.expect("/c.pdf", 4)
+    assert tally.total is None  # not every input counted yet: no total, so no ETA
+    tally.counted = True
+    assert (tally.done, tally.total) == (0.0, 20.0)
+    tally.progress("/a.pdf", 2.5, 8)  # a worker found 8 pages (read 5 of them)
+    assert (tally.done, tally.total) == (2.5, 18.0)
+    tally.finish("/a.pdf", 8)  # extracted
+    tally.progress("/b.pdf", 1.5, 6)
+    tally.finish("/b.pdf", None)  # failed: the pages done stay done, the rest leave
+    tally.finish("/c.pdf", 0)  # skipped as up to date: not this run's work
+    tally.expect("/c.pdf", 4)  # counted late: a finished file stays finished
+    assert (tally.done, tally.total) == (9.5, 9.5)
+
+
+def test_the_time_left_is_the_pages_left_at_the_rate_since_the_pipeline_loaded() -> None:
+    report = BatchReport(started=100.0, finished=None)
+    report.tally.expect("/a.pdf", 30)
+    report.tally.counted = True
+    report.loaded = time.monotonic() - 10.0  # the load, before that, does not slow the rate
+    report.tally.progress("/a.pdf", 10, 30)
+    assert report.page_rate == pytest.approx(1.0, rel=0.05)
+    assert report.seconds_left == pytest.approx(20.0, rel=0.05)
+    report.tally.counted = False
+    assert report.seconds_left is None
+
+
+def test_the_status_line_says_loading_then_pages_of_the_total_files_rate_and_eta() -> None:
+    report = BatchReport(total=4)
+    report.loading_since = time.monotonic() - 12.0
+    assert status_text(report, LOADING) == f"{LOADING}  12s"
+    report.loaded = time.monotonic() - 10.0
+    report.tally.counting = True
+    report.tally.progress("/a.pdf", 4.5, 10)
+    assert status_text(report, LOADING).startswith("4 pages (counting)  0/4 files  0.4 pages/s")
+    report.tally.expect("/b.pdf", 30)
+    report.tally.counted = True
+    report.record(entry("/c.pdf", status="failed"))
+    line = status_text(report, LOADING)
+    # 35.5 pages left at 4.5 pages in 10 s.
+    assert re.fullmatch(r"4/40 pages  1/4 files  0\.4 pages/s  1 failed  ETA 1m(19|20)s", line)
+
+
+def test_the_bar_says_loading_then_shows_pages_and_prints_problems_above() -> None:
     stream = io.StringIO()
     report = BatchReport(total=4)
-    bar = ProgressBar(stream)
+    bar = ProgressBar(stream, LOADING)
     bar.started(report)
+    report.loading_since = time.monotonic()
+    bar.progressed(report)
+    report.loaded = time.monotonic()
+    report.tally.progress(os.path.abspath("a.pdf"), 5, 10)
+    bar.progressed(report)
     report.record(entry("a.pdf", pages=10))
     bar.file_done(entry("a.pdf"), report)
     bad = entry("b.pdf", status="failed")
     report.record(bad)
     bar.file_done(bad, report)
+    report.finished = time.monotonic()
     bar.finished(report)
-    text = stream.getvalue()
-    assert "\r" in text
-    assert "2/4 files" in text and "10 pages" in text and "pages/s" in text and "ETA" in text
-    assert "failed: b.pdf: corrupt_pdf: broken\n" in text
+    lines = plain(stream.getvalue()).splitlines()
+    assert "failed: b.pdf: corrupt_pdf: broken" in lines
+    assert re.search(r"10 pages  2/4 files  [\d.]+ pages/s  1 failed  in 0s$", lines[-1]), lines
 
 
-def test_log_lines_name_each_problem_and_give_status_now_and_then() -> None:
+def test_log_lines_say_the_load_each_problem_and_the_status_now_and_then() -> None:
     stream = io.StringIO()
-    lines = ProgressLines(stream, interval=0.0)
+    lines = ProgressLines(stream, LOADING, interval=0.0)
     report = BatchReport(total=3)
     lines.started(report)
+    report.loading_since = time.monotonic() - 31.0
+    lines.progressed(report)
+    report.loaded = report.loading_since + 31.0
+    report.tally.expect(os.path.abspath("a.pdf"), 3)
+    report.tally.expect(os.path.abspath("b.pdf"), 7)
+    report.tally.counted = True
+    lines.progressed(report)
     report.record(entry("a.pdf"))
     lines.file_done(entry("a.pdf"), report)
     bad = entry("b.pdf", status="timeout", error_code="timeout", error_message="too slow")
     report.record(bad)
     lines.file_done(bad, report)
     out = stream.getvalue().splitlines()
+    assert out[:2] == [f"{LOADING}  31s", f"{LOADING}: done in 31s"]
     assert "timeout: b.pdf: timeout: too slow" in out
     # A log line says how far (done/total), how fast and how long to go.
-    status = next(line for line in out if line.startswith("1/3 files  "))
+    status = next(line for line in out if line.startswith("3/10 pages  1/3 files  "))
     assert "pages/s" in status and "ETA " in status
     assert "\r" not in stream.getvalue()
     quiet = io.StringIO()
-    ProgressLines(quiet).file_done(entry("a.pdf"), report)
+    ProgressLines(quiet, LOADING).file_done(entry("a.pdf"), report)
     assert quiet.getvalue() == ""
 
 
