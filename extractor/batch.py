@@ -521,22 +521,20 @@ def run_batch(
     try:
         _run(inputs, settings, report, observer, stdin)
     except OutputWriteError as e:
-        report.finished = time.monotonic()
-        if observer is not None:
-            observer.finished(report)
         raise OutputWriteError(
             f"{e.reason}; the batch stopped (run the same command again to resume)", e.path
         ) from e
     finally:
+        # However the run ends (Ctrl-C, no pipeline too): a bar gives the terminal back.
         stop_counting.set()
-    report.finished = time.monotonic()
+        report.finished = time.monotonic()
+        if observer is not None:
+            observer.finished(report)
     if report.done == 0:
         given = ", ".join(str(i) for i in inputs) if isinstance(inputs, (list, tuple)) else None
         raise InputFileError(
             f"no input files found (looking for {settings.glob!r} in folders)", given
         )
-    if observer is not None:
-        observer.finished(report)
     return report
 
 

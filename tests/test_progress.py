@@ -15,7 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK
+import pytest
+
+from extractor.batch import BatchReport, BatchSettings, ManifestEntry, run_batch
+from extractor.errors import EXIT_BATCH_FAILURES, EXIT_OK, ModelNotFoundError
 from extractor.extract import extract
 from extractor.pdf import count_pdf_pages
 from tests.batch_helpers import make_pdf, run_batch_cli
@@ -62,6 +65,30 @@ def test_a_batch_log_says_the_load_and_each_failure(tmp_path: Path) -> None:
         f"failed: {inputs / 'web.pdf'}: corrupt_pdf: not a PDF file (starts with '<html>a ')",
         f"Error: {out / 'manifest.jsonl'}: 1 file failed or timed out",
     ]
+
+
+def test_the_display_is_finished_however_the_run_ends(tmp_path: Path) -> None:
+    """A bar hides the cursor while it runs: a batch that stops on an error gives it back."""
+    events: list[str] = []
+
+    class Observer:
+        def started(self, report: BatchReport) -> None:
+            events.append("started")
+
+        def progressed(self, report: BatchReport) -> None:
+            events.append("progressed")
+
+        def file_done(self, entry: ManifestEntry, report: BatchReport) -> None:
+            events.append("file_done")
+
+        def finished(self, report: BatchReport) -> None:
+            events.append("finished")
+
+    make_pdf(tmp_path / "a.pdf")
+    settings = BatchSettings(tmp_path / "out", model="no_such_model")
+    with pytest.raises(ModelNotFoundError):
+        run_batch([tmp_path / "a.pdf"], settings, Observer())
+    assert events == ["started", "progressed", "finished"]  # started loading, then stopped
 
 
 # ---------------------------------------------------------------- on a terminal
