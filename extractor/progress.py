@@ -1,12 +1,13 @@
 """Progress displays: a bar drawn with rich on a terminal, plain lines in a log.
 
-`ProgressBar` and `ProgressLines` are `BatchObserver`s (extractor/batch.py). Both say first
-that the workers are loading the spaCy pipeline (which takes from a few seconds to half a
+`ProgressBar` and `ProgressLines` are `BatchObserver`s (extractor/batch.py). Both say
+that the workers are loading the spaCy pipeline while they do (from a few seconds to half a
 minute), then how many pages are done of how many, the files, the page rate and the time
 left, counted in pages as the workers report them (a page counts half once read, whole
 once parsed); a file that fails or times out gets a line of its own. The bar is redrawn a
 few times a second, the problems printed above it; the lines (for a log file or a CI job)
-come every `LINE_INTERVAL_SECONDS`. `FileProgress` is the bar of one `extractor extract`.
+come every `LINE_INTERVAL_SECONDS`, and one says how long the load took. `FileProgress`
+is the bar of one `extractor extract`.
 """
 
 from __future__ import annotations
