@@ -68,6 +68,8 @@ STATUSES: tuple[Status, ...] = ("ok", "no_text", "skipped", "failed", "timeout")
 # Failures that the same bytes would meet again: a resumed run repeats their manifest line
 # instead of loading a pipeline to fail once more (unless --retry-failed).
 PERMANENT_ERROR_CODES = frozenset({"corrupt_pdf", "encrypted"})
+# The warning of an output in which no page has a text layer.
+NO_TEXT_WARNING = "no_text_layer"
 
 
 @dataclass(frozen=True)
@@ -430,6 +432,12 @@ def read_manifest(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(raw)
 
 
+def written_status(warning_codes: Iterable[str]) -> Status:
+    """The status of an output written whole: `no_text` where no page has a text layer (a
+    scan: there is nothing to read, OCR first), else `ok`."""
+    return "no_text" if NO_TEXT_WARNING in warning_codes else "ok"
+
+
 # ---------------------------------------------------------------- resume
 
 
@@ -692,8 +700,8 @@ class _BatchRun:
                 stopped = job, e
                 status, error_code = "failed", "write_failed"
                 error_message = f"its output {job.output} {e.problem}"
-        if status == "ok" and "no_text_layer" in outcome.warnings:
-            status = "no_text"  # written, but there is nothing to read: OCR first
+        if status == "ok":
+            status = written_status(outcome.warnings)
         written = status in ("ok", "no_text")
         self.record(
             self.entry(
@@ -813,4 +821,5 @@ __all__ = [
     "run_batch",
     "up_to_date_pages",
     "usable_cpus",
+    "written_status",
 ]

@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 
@@ -518,10 +518,10 @@ def batch(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(["csv", "jsonl", "sqlite"]),
     default="csv",
     show_default=True,
-    help="Table format.",
+    help="Tables as CSV or JSON Lines files, or one SQLite database (export.db).",
 )
 @click.option(
     "-o",
@@ -529,27 +529,34 @@ def batch(
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the tables.  [default: BATCH_DIR]",
 )
+@click.option(
+    "--bom", is_flag=True, help="Start each CSV file with a UTF-8 byte order mark (Excel)."
+)
 @handle_errors
-def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
-    """Flatten a batch's outputs into one table per item type, for spreadsheets.
+def export(batch_dir: Path, fmt: str, output_dir: Path | None, bom: bool) -> None:
+    """Turn a batch's outputs into tables: documents, pages and one per item type.
 
-    Writes cost_figures, examples, claims and citations tables: one row per item, with
-    the file, page index, page label and quote columns first. Exits 3 if some JSON file
-    in BATCH_DIR is not an extraction output (the others are exported).
+    The documents table has one row per input (failed ones too, from the manifest), keyed
+    by sha256; the pages table is keyed by sha256 and page_index, and the cost_figures,
+    examples, claims and citations tables (one row per item, with page index, page label
+    and quote first) by sha256 and id. Exits 3 if some JSON file in BATCH_DIR is not an
+    extraction output (the others are exported).
 
     \b
-    Example:
-      extractor export out/ --format csv -o tables/
+    Examples:
+      extractor export out/ --format csv --bom -o tables/
+      extractor export out/ --format sqlite -o review/ && datasette review/export.db
     """
     from extractor.export import export_tables
     from extractor.output import check_output_dir
 
+    if bom and fmt != "csv":
+        raise click.UsageError(f"--bom is for CSV files only, not --format {fmt}")
     check_output_dir(output_dir or batch_dir)
-    report = export_tables(batch_dir, "jsonl" if fmt == "jsonl" else "csv", output_dir)
+    report = export_tables(batch_dir, _export_format(fmt), output_dir, bom=bom)
     for path in report.written:
         note(f"Wrote {path}")
-    counts = ", ".join(f"{n} {table}" for table, n in report.rows.items())
-    click.echo(f"{plural(report.files, 'file')}: {counts}")
+    click.echo(report.summary())
     for problem in report.problems:
         click.echo(f"Error: {problem}", err=True)
     if report.problems:
@@ -557,6 +564,12 @@ def export(batch_dir: Path, fmt: str, output_dir: Path | None) -> None:
             f"{batch_dir}: {plural(len(report.problems), 'file')} left out: not extraction outputs",
             EXIT_INVALID_OUTPUT,
         )
+
+
+def _export_format(fmt: str) -> Literal["csv", "jsonl", "sqlite"]:
+    from extractor.export import FORMATS
+
+    return next(f for f in FORMATS if f == fmt)
 
 
 @cli.command()

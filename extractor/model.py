@@ -14,7 +14,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, Union
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 CostKind = Literal["cost", "saving", "budget", "price", "income", "other"]
 ClaimKind = Literal[
@@ -106,13 +106,18 @@ class Example:
 
 @dataclass(frozen=True)
 class Claim:
-    """A sentence or clause that asserts something checkable or argues for something."""
+    """A sentence or clause that asserts something checkable or argues for something.
+
+    `quote` is the provenance; `text` is set only where the claim says more than its quote
+    with white space collapsed (a sentence completed over a page break), else None (left
+    out of the JSON). `full_text` gives the claim's text either way.
+    """
 
     id: str
     page: PageRef
     quote: str
     char_span: CharSpan
-    text: str
+    text: str | None = field(metadata=_OMIT_WHEN_NONE)
     kind: ClaimKind
     hedged: bool
     cues: tuple[str, ...]
@@ -120,6 +125,25 @@ class Claim:
     cost_figure_ids: tuple[str, ...]
     boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
+
+    @property
+    def full_text(self) -> str:
+        """The claim's text: `text` where given, else the quote with white space collapsed."""
+        return self.text if self.text is not None else _collapse_whitespace(self.quote)
+
+
+def claim_text(quote: str, text: str | None) -> str | None:
+    """What a claim's `text` field holds for this quote and text: None where the text is
+    the quote with white space collapsed (the quote says it; schema 1.2), else the text.
+    Outputs of schema 1.0 and 1.1 always hold both; this is how to read them as 1.2."""
+    return None if text is None or text == _collapse_whitespace(quote) else text
+
+
+def _collapse_whitespace(text: str) -> str:
+    # extractor.text imports this module, so its function is imported where it is used.
+    from extractor.text import collapse_whitespace
+
+    return collapse_whitespace(text)
 
 
 @dataclass(frozen=True)
@@ -347,10 +371,11 @@ def _convert(tp: Any, value: Any) -> Any:
         return value
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = typing.get_type_hints(tp)
+        # A field left out of the JSON when None (optional in the schema) reads as None.
         kwargs = {
-            f.name: _convert(hints[f.name], value[f.name])
+            f.name: _convert(hints[f.name], value[f.name]) if f.name in value else None
             for f in dataclasses.fields(tp)
-            if f.name in value
+            if f.name in value or f.metadata.get("omit_none")
         }
         return tp(**kwargs)
     if tp is float and isinstance(value, int):

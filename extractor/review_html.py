@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from extractor.model import Citation, Claim, CostFigure, Example, Extraction, Page
+from extractor.model import Citation, Claim, CostFigure, Example, Extraction, Page, claim_text
 from extractor.review import REVIEW_SCHEMA_VERSION, Item
 
 # The cost chart: its size in SVG units and how many colours its currencies take in turn.
@@ -384,13 +384,21 @@ def _title(item: Item) -> str:
     return item.kind
 
 
+def _repeats_quote(item: Item, text: str | None) -> bool:
+    """Whether an item's `text` says no more than its quote (absent, as in a claim of
+    schema 1.2 whose text is its quote, or the quote again, as in older outputs)."""
+    if isinstance(item, Claim):
+        return claim_text(item.quote, text) is None
+    return text is None or text == item.quote
+
+
 def _fields(item: Item) -> Iterator[str]:
     yield '<dl class="fields">'
     for f in dataclasses.fields(item):
         if f.name in _NOT_LISTED:
             continue
         value = getattr(item, f.name)
-        if f.name == "boxes" or (f.name == "text" and value == item.quote):
+        if f.name == "boxes" or (f.name == "text" and _repeats_quote(item, value)):
             continue  # drawn on the page image; the quote is shown once already
         if f.name == "pages":
             value = [ref.label or f"page {ref.index}" for ref in value]

@@ -90,7 +90,7 @@ def _claim(page: PageText, start: int, end: int) -> Claim:
         page=ref,
         quote=quote,
         char_span=span,
-        text=quote,
+        text=None,
         kind="assertion",
         hedged=False,
         cues=(),

@@ -389,9 +389,16 @@ def test_the_outputs_of_a_real_batch_export(corpus_batch: dict[str, Any], tmp_pa
         # Quotes and summaries hold line breaks: count records, not lines.
         with (tmp_path / f"{table}.csv").open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
-        assert rows[0][:6] == ["file", "output", "id", "page_index", "page_label", "quote"]
+        assert rows[0][:7] == [
+            "sha256", "file", "output", "id", "page_index", "page_label", "quote"
+        ]  # fmt: skip
         assert len(rows) - 1 == sum(len(document[table]) for document in documents)
-    assert result.stdout.startswith(f"{len(documents)} files: ")
+    # every input has a documents row, the failed and timed-out ones too
+    inputs = {line["path"] for line in manifest_lines(out)}
+    assert len(inputs) > len(documents)
+    assert result.stdout.startswith(f"{len(inputs)} documents: ")
+    with (tmp_path / "documents.csv").open(encoding="utf-8", newline="") as f:
+        assert {row["path"] for row in csv.DictReader(f)} == inputs
 
 
 def test_a_missing_spacy_pipeline_stops_the_batch_at_once(tmp_path: Path) -> None:

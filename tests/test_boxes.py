@@ -113,7 +113,7 @@ def test_items_and_evidence_carry_boxes_through_extraction(tmp_path: Path, nlp: 
 
 
 def test_export_gives_the_first_box_of_each_item() -> None:
-    from extractor.export import rows
+    from extractor.export import item_rows
 
     item = {
         "id": "claim-1-0",
@@ -125,8 +125,11 @@ def test_export_gives_the_first_box_of_each_item() -> None:
             {"x0": 58.83, "top": 70.72, "x1": 90.0, "bottom": 82.36},
         ],
     }
-    data = {"source": {"path": "a.pdf"}, "claims": [item, {**item, "boxes": []}]}
-    first, empty = rows(data, "claims", "a.json")
+    data = {
+        "source": {"path": "a.pdf", "sha256": "0" * 64},
+        "claims": [item, {**item, "boxes": []}],
+    }
+    first, empty = item_rows(data, "claims", "a.json")
     assert (first["box_x0"], first["box_top"], first["box_x1"], first["box_bottom"]) == (
         58.83,
         56.72,

@@ -246,12 +246,12 @@ def test_a_note_that_runs_on_to_the_next_page(footnoted: Extraction) -> None:
     assert note.page.index == 1 and note.quote.endswith("which surveyed")
     # the run-on is not a note of its own, nor a claim
     assert all("2,000 adults" not in c.text for c in footnoted.citations if c is not note)
-    assert all("2,000 adults" not in c.text for c in footnoted.claims)
+    assert all("2,000 adults" not in c.full_text for c in footnoted.claims)
 
 
 def test_claims_cite_the_notes_their_markers_call(footnoted: Extraction) -> None:
     notes = {c.marker: c for c in footnoted.citations}
-    cited = {c.text: c.citation_ids for c in footnoted.claims}
+    cited = {c.full_text: c.citation_ids for c in footnoted.claims}
     assert any(
         text.startswith("A web transaction costs pennies") and ids == (notes["1"].id,)
         for text, ids in cited.items()

@@ -219,7 +219,7 @@ def test_a_heading_and_a_question_in_a_built_pdf_are_not_claims(tmp_path: Path, 
         ]
     )
     result = extract(build_pdf(doc, tmp_path / "heading.pdf"), nlp=nlp)
-    texts = [claim.text for claim in result.claims]
+    texts = [claim.full_text for claim in result.claims]
     assert texts, "the prose has claims"
     assert all("Spend Less On" not in t and "?" not in t for t in texts)
     page = result.pages[0].text or ""
@@ -293,7 +293,7 @@ def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None
     doc = nlp(page.nlp_text)
     claims = collect_claims([PageDoc(page, doc)])
     leads = [c for c in claims if c.cues == (SUMMARY_LEAD_CUE,)]
-    assert [c.text for c in leads] == [
+    assert [c.full_text for c in leads] == [
         "Advanced web services all face key barriers to their take-up by residents."
     ]
     assert leads[0].kind == "assertion"

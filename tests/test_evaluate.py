@@ -307,6 +307,9 @@ def test_a_claim_matches_on_its_text_or_its_quote(tmp_path: Path) -> None:
     assert one(tmp_path / "t", "claims", gold_claims, [by_text])["matched"] == 1
     on_other_page = claim(7, "we call it personal media")
     assert one(tmp_path / "p", "claims", gold_claims, [on_other_page])["matched"] == 0
+    # schema 1.2: no `text` where it is the quote with white space collapsed
+    quote_only = {**where(8), "quote": "We call it\npersonal media."}
+    assert one(tmp_path / "n", "claims", gold_claims, [quote_only])["matched"] == 1
 
 
 # Citations.

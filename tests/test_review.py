@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -233,3 +234,19 @@ def test_an_earlier_review_is_shown_on_the_page(gao: Extraction, tmp_path: Path)
     (article,) = [a for t, a in tags_of(page) if t == "article" and a["data-id"] == claim.id]
     assert article["data-initial-status"] == "rejected"
     assert article["data-initial-comment"] == 'too "vague"'
+
+
+def test_a_claims_text_is_shown_only_where_it_says_more_than_its_quote(gao: Extraction) -> None:
+    claim = gao.claims[0]
+    completed = f"{claim.full_text} And the sentence ends on the next page."
+    older = dataclasses.replace(claim, id="claim-1-1", text=" ".join(claim.quote.split()))
+    longer = dataclasses.replace(claim, id="claim-1-2", text=completed)
+    page = render_review(dataclasses.replace(gao, claims=(claim, older, longer)), "gao.pdf")
+    articles = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r'<article[^>]* data-id="(claim-[^"]+)".*?</article>', page, re.S)
+    }
+    assert "<dt>text</dt>" not in articles[claim.id]  # 1.2: no text, the quote says it
+    assert "<dt>text</dt>" not in articles["claim-1-1"]  # 1.1: the quote again
+    assert "<dt>text</dt>" in articles["claim-1-2"]
+    assert "the sentence ends on the next page" in articles["claim-1-2"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import typing
 from typing import Any
 
@@ -77,3 +79,52 @@ def _dataclass_in(tp: Any) -> type | None:
         if found is not None:
             return found
     return None
+
+
+def test_item_fields_left_out_when_none_are_the_schemas_optional_fields() -> None:
+    defs = load_schema()["$defs"]
+    items = {
+        "cost_figure": model.CostFigure,
+        "example": model.Example,
+        "claim": model.Claim,
+        "citation": model.Citation,
+    }
+    for name, cls in items.items():
+        omitted = {f.name for f in dataclasses.fields(cls) if f.metadata.get("omit_none")}
+        assert omitted == set(defs[name]["properties"]) - set(defs[name]["required"]), name
+
+
+def test_claims_of_every_1x_version_read_alike() -> None:
+    from extractor.schema import validation_error
+    from tests.golden import expected_path, sample_pdfs
+
+    current = json.loads(expected_path(sample_pdfs()[0]).read_text(encoding="utf-8"))
+    assert current["schema_version"] == model.SCHEMA_VERSION == "1.2.0"
+    # a quote over lines has no text: the quote with its white space collapsed says it
+    assert any("\n" in c["quote"] and "text" not in c for c in current["claims"])
+    older = copy.deepcopy(current)
+    older["schema_version"] = "1.1.0"
+    for c in older["claims"]:
+        c["text"] = " ".join(c["quote"].split()) if "text" not in c else c["text"]
+    for data in (current, older):
+        assert validation_error(data) is None
+    new, old = model.Extraction.from_dict(current), model.Extraction.from_dict(older)
+    assert new.claims[0].text is None and old.claims[0].text == old.claims[0].full_text
+    assert [c.full_text for c in new.claims] == [c.full_text for c in old.claims]
+    assert [model.claim_text(c.quote, c.text) for c in old.claims] == [c.text for c in new.claims]
+    assert model.Extraction.from_dict(new.to_dict()) == new  # a round trip keeps it absent
+
+
+def test_claims_carry_text_only_where_it_differs_from_their_quote() -> None:
+    from tests.golden import expected_path, sample_pdfs
+
+    kept = 0
+    for pdf in sample_pdfs():
+        for claim in json.loads(expected_path(pdf).read_text(encoding="utf-8"))["claims"]:
+            if "text" in claim:
+                kept += 1
+                collapsed = " ".join(claim["quote"].split())
+                assert claim["text"] != collapsed
+                # completed over a page break: the quote's words, then the rest
+                assert claim["text"].startswith(collapsed), claim["id"]
+    assert kept > 0

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
+from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure, claim_text
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
@@ -649,7 +649,7 @@ def collect_claims(page_docs: Sequence[PageDoc], model: LinearModel | None = Non
                     page=ref,
                     quote=quote,
                     char_span=char_span,
-                    text=text,
+                    text=claim_text(quote, text),
                     kind=span._.extractor_claim_kind,
                     hedged=bool(span._.extractor_claim_hedged),
                     cues=tuple(span._.extractor_claim_cues) or (SUMMARY_LEAD_CUE,),
@@ -1089,7 +1089,7 @@ def _cut_at_notes(claim: Claim, note_spans: set[tuple[int, int, int]]) -> Claim:
         claim,
         quote=quote,
         char_span=CharSpan(start, start + len(quote)),
-        text=collapse_whitespace(quote),
+        text=None,  # the quote says it all: the run-on over the page break is cut off
     )
 
 
