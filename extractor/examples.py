@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
@@ -37,11 +36,9 @@ from extractor.nlp.examples import (
     find_platforms,
     is_law,
 )
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
-
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
 
 # A name found on at least this share of the pages with text (and on at least
 # TOPIC_MIN_PAGES of them) is the paper's subject, not an example.

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from spacy import about as spacy_about
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from extractor._version import __version__
 from extractor.examples import collect_examples
@@ -41,6 +40,7 @@ from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
 from extractor.nlp.pipeline import build_pipeline
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages, quote_boxes
 from extractor.pdf import PdfDocument, read_pdf
 from extractor.schema import validate
@@ -49,14 +49,6 @@ logger = logging.getLogger(__name__)
 
 # Pages handed to spaCy at once; bounds memory on long documents.
 NLP_BATCH_SIZE = 16
-
-
-@dataclass(frozen=True)
-class PageDoc:
-    """A page and the spaCy Doc of its `nlp_text` (same length as its text)."""
-
-    page: PageText
-    doc: Doc
 
 
 def extract(

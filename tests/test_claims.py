@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from extractor.extract import PageDoc, extract
+from extractor.extract import extract
 from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageRef
 from extractor.nlp.claims import (
     CLAIMS_KEY,
@@ -18,6 +18,7 @@ from extractor.nlp.claims import (
     link_claims,
     paragraph_leads,
 )
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
 from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
 

@@ -13,7 +13,6 @@ import pytest
 import tomllib
 
 from extractor.examples import collect_examples, name_key
-from extractor.extract import PageDoc
 from extractor.model import Example
 from extractor.nlp.examples import (
     MENTION_ATTR,
@@ -24,6 +23,7 @@ from extractor.nlp.examples import (
     load_gazetteer,
 )
 from extractor.nlp.pipeline import COMPONENTS
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
 from tests.conftest import ROOT
 

@@ -26,7 +26,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -34,11 +33,9 @@ from spacy.tokens import Doc, Span
 from extractor.labels import roman_value
 from extractor.model import Anchor, CharSpan, Citation, CitationKind
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.types import NoteRegions, PageDoc
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
-
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
 
 CITATIONS_KEY = "extractor_citations"
 
@@ -584,11 +581,6 @@ class _State:
     footnote_numbers: list[int] = field(default_factory=list)
     page_numbering: bool = True  # every page with footnotes so far started at 1
     page_has_footnote: bool = False
-
-
-# Where the notes are: page index -> (start, end) spans of the lines notes take up, on
-# every page a note covers (a note's quote holds only its first page's part).
-NoteRegions = dict[int, list[tuple[int, int]]]
 
 
 def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -34,11 +34,9 @@ from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.types import PageDoc
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace, usual_line_length
-
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
 
 CLAIMS_KEY = "extractor_claims"
 # The page's other prose sentences (not skipped, too few cues to be candidates).
