@@ -16,7 +16,6 @@ from spacy import about as spacy_about
 from spacy.language import Language
 
 from extractor._version import __version__
-from extractor.examples import collect_examples
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -39,6 +38,7 @@ from extractor.nlp.citations import read_citations
 from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
+from extractor.nlp.examples import collect_examples
 from extractor.nlp.pipeline import build_pipeline
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages, quote_boxes

@@ -12,15 +12,16 @@ from typing import Any
 import pytest
 import tomllib
 
-from extractor.examples import collect_examples, name_key
 from extractor.model import Example
 from extractor.nlp.examples import (
     MENTION_ATTR,
     SPAN_KEY,
     ExampleMention,
     candidate_names,
+    collect_examples,
     find_platforms,
     load_gazetteer,
+    name_key,
 )
 from extractor.nlp.pipeline import COMPONENTS
 from extractor.nlp.types import PageDoc

@@ -65,6 +65,14 @@ def test_no_component_imports_the_orchestrator() -> None:
         assert "extractor.extract" not in graph[name], name
 
 
+def test_each_item_type_lives_in_one_module_under_nlp() -> None:
+    """A component and its document-level collector share a module: no collector sits
+    beside the orchestrator (examples were split between extractor/ and extractor/nlp/)."""
+    graph = import_graph()
+    assert "extractor.examples" not in graph
+    assert "extractor.nlp.examples" in graph["extractor.extract"]
+
+
 def test_no_import_cycle_through_the_orchestrator() -> None:
     assert cycles_through(import_graph(), "extractor.extract") == []
 
