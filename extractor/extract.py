@@ -39,6 +39,7 @@ from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
 from extractor.nlp.examples import collect_examples
+from extractor.nlp.layout import decide_layout, set_layout
 from extractor.nlp.pipeline import build_pipeline
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages, quote_boxes
@@ -133,7 +134,8 @@ def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Lo
 def run_nlp(
     nlp: Language, pages: Sequence[PageText], warnings: list[ExtractionWarning]
 ) -> list[PageDoc]:
-    """Parse the text of each page that has some; one Doc per page, in page order."""
+    """Lay out and parse the text of each page that has some; one Doc per page, in page
+    order."""
     todo = []
     for page in pages:
         if not page.text.strip():
@@ -149,7 +151,12 @@ def run_nlp(
             )
             continue
         todo.append(page)
-    docs = nlp.pipe((page.nlp_text for page in todo), batch_size=NLP_BATCH_SIZE)
+    # The layout stage decides once, for the whole document, what each line is; the
+    # components then read it from `doc.spans["extractor_layout"]`.
+    made = [nlp.make_doc(page.nlp_text) for page in todo]
+    for doc, layout in zip(made, decide_layout(todo), strict=True):
+        set_layout(doc, layout)
+    docs = nlp.pipe(made, batch_size=NLP_BATCH_SIZE)
     return [PageDoc(page, doc) for page, doc in zip(todo, docs, strict=True)]
 
 

@@ -12,11 +12,9 @@ from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageR
 from extractor.nlp.claims import (
     CLAIMS_KEY,
     SUMMARY_LEAD_CUE,
-    appendix_start,
     collect_claims,
     cue_data,
     link_claims,
-    paragraph_leads,
 )
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
@@ -268,21 +266,6 @@ def test_every_page_gets_its_share_of_the_claims(nlp: Any) -> None:
     assert len(claims) <= sum(words) / per_claim  # shares of the budget, not more claims
 
 
-def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:
-    text = (
-        "Residents were asked how they contact the council and most said by phone\n"
-        "or in person at the office.\n"
-        "Web contact has grown every year since the council put its forms online,\n"
-        "and it now costs pennies a time.\n"
-        "Residents who use the web forms say they are quicker than phoning the\n"
-        "council and more likely to reach the right officer at the first attempt.\n"
-        "This line runs on into the next one as a single sentence of the paragraph\n"
-        "and ends here."
-    )
-    leads = paragraph_leads(text)
-    assert {text[i : i + 12] for i in leads} == {"Web contact ", "Residents wh"}
-
-
 def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None:
     line = "Councils in the study answer residents on social media every working day. "
     text = (
@@ -299,18 +282,6 @@ def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None
     ]
     assert leads[0].kind == "assertion"
     assert page.text[leads[0].char_span.start : leads[0].char_span.end] == leads[0].quote
-
-
-def test_appendices_start_at_an_appendix_heading_in_the_second_half() -> None:
-    def pages(*heads: str) -> list[PageDoc]:
-        return [
-            PageDoc(PageText(i, str(i), "printed", f"{head}\nText.", True), None)  # type: ignore[arg-type]
-            for i, head in enumerate(heads, start=1)
-        ]
-
-    assert appendix_start(pages("Contents", "Appendix I: Scope", "Findings", "Appendix II")) == 4
-    assert appendix_start(pages("Contents", "Findings", "Appendix I: Methodology", "Notes")) == 3
-    assert appendix_start(pages("Contents", "Findings", "Conclusions")) is None
 
 
 # --- links -----------------------------------------------------------------------------

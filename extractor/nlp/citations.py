@@ -33,38 +33,21 @@ from spacy.tokens import Doc, Span
 from extractor.labels import roman_value
 from extractor.model import Anchor, CharSpan, Citation, CitationKind
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.layout import (
+    NOTE_SIZE_RATIO,
+    Line,
+    PageLayout,
+    is_small,
+    line_index,
+    page_layouts,
+    page_lines,
+)
 from extractor.nlp.types import NoteRegions, PageDoc
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
 CITATIONS_KEY = "extractor_citations"
 
-# Headings that open a section of notes (numbered, cited by markers) or of references.
-NOTE_SECTION_HEADINGS: frozenset[str] = frozenset(
-    ["notes", "endnotes", "end notes", "footnotes", "notes and references", "chapter notes"]
-)
-REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
-    [
-        "references",
-        "reference list",
-        "references and notes",
-        "bibliography",
-        "select bibliography",
-        "works cited",
-        "literature",
-        "literature cited",
-        "sources",
-        "sources and notes",
-        "further reading",
-        "citations",
-    ]
-)
-# Headings after which a notes or references section is over.
-SECTION_END_HEADINGS = re.compile(
-    r"^(?:appendix|annex|annexe|glossary|index|acknowledg|about (?:the )?(?:authors?|us)|"
-    r"contents|chapter \d|part [ivx\d]|abbreviations|acronyms)",
-    re.IGNORECASE,
-)
 # Words after which a number is a reference to something else, not a note marker.
 NUMBER_CONTEXT_WORDS: frozenset[str] = frozenset(
     [
@@ -196,9 +179,8 @@ QUANTITY_WORDS: frozenset[str] = frozenset(
 # Symbols used as note markers, in their conventional order.
 NOTE_SYMBOLS = "*†‡§¶‖#"
 # A character is typeset as a superscript when its font is at most this share of the
-# document's body size; a line is in a footnote font at most at NOTE_SIZE_RATIO.
+# text's around it (a line's footnote font is the layout stage's NOTE_SIZE_RATIO).
 SUPERSCRIPT_RATIO = 0.8
-NOTE_SIZE_RATIO = 0.95
 # Longest text run taken as one superscript (pypdf may report a marker and the words
 # after it as one piece; the marker is its first token).
 MAX_SUPERSCRIPT_RUN = 40
@@ -206,8 +188,6 @@ MAX_SUPERSCRIPT_RUN = 40
 MAX_NOTE_NUMBER = 999
 # A note that runs on to the next page: its first page's part ends without one of these.
 NOTE_ENDINGS = (".", ")", "]", '"', "'", "!", "?")
-# A heading is at most this many words.
-MAX_HEADING_WORDS = 6
 
 _MARKER = r"(?:\d{1,3}|[ivxlc]{1,6}|[" + re.escape(NOTE_SYMBOLS) + r"]{1,3})"
 _NOTE_START = re.compile(
@@ -242,40 +222,6 @@ _AUTHOR_ENTRY = re.compile(
     r"^(?:[A-Z][A-Za-z'’-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+)|[A-Z][A-Za-z&.,' -]{1,80}\(\s*(?:19|20)\d\d"
     r"|[A-Z][A-Za-z&'.-]+(?:\s+[A-Z][A-Za-z&'.-]+){0,6}[.,]\s+(?:19|20)\d\d)"
 )
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a page's text: its offsets and its text."""
-
-    start: int
-    end: int
-    text: str
-
-
-def page_lines(text: str) -> list[Line]:
-    """The lines of `text` with their offsets."""
-    lines, position = [], 0
-    for part in text.split("\n"):
-        lines.append(Line(position, position + len(part), part))
-        position += len(part) + 1
-    return lines
-
-
-def heading_key(text: str) -> str:
-    """A line as a heading would be compared: lower case, no numbering or trailing colon."""
-    key = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[ivxIVX]+)[.)]?\s+", "", text).strip().rstrip(":").strip()
-    return collapse_whitespace(key.lower())
-
-
-def note_section_kind(line: str) -> CitationKind | None:
-    """'endnote' or 'reference' when `line` is a heading that opens such a section."""
-    key = heading_key(line)
-    if key in NOTE_SECTION_HEADINGS:
-        return "endnote"
-    if key in REFERENCE_SECTION_HEADINGS:
-        return "reference"
-    return None
 
 
 def is_marker(text: str) -> bool:
@@ -393,15 +339,6 @@ def _is_number_reference(text: str, start: int) -> bool:
     return following in QUANTITY_WORDS
 
 
-def heading_candidates(text: str) -> list[Candidate]:
-    """Lines that open a notes or references section."""
-    return [
-        Candidate(line.start, line.end, None, kind)
-        for line in page_lines(text)
-        if (kind := note_section_kind(line.text)) is not None
-    ]
-
-
 class CitationFinder:
     """Marks the places on a page's Doc that may point to a note or reference."""
 
@@ -468,6 +405,10 @@ class _Note:
             self.end = max(self.end, line.end)
 
 
+# The layout stage's sections that are the citations' kinds of section.
+SECTION_KINDS: dict[str, CitationKind] = {"notes": "endnote", "references": "reference"}
+
+
 @dataclass
 class _Layout:
     """One page's lines, and what the fonts say about them."""
@@ -476,6 +417,7 @@ class _Layout:
     lines: list[Line]
     line_sizes: list[float | None]
     body_size: float | None
+    decided: PageLayout
 
     def known(self) -> bool:
         """Whether the page has font sizes to go by."""
@@ -483,10 +425,12 @@ class _Layout:
 
     def small(self, i: int) -> bool:
         """Whether line `i` is set in a smaller font than the body text (a footnote's)."""
-        size = self.line_sizes[i]
-        if size is None or self.body_size is None:
-            return False
-        return size <= self.body_size * NOTE_SIZE_RATIO
+        return is_small(self.line_sizes[i], self.body_size, NOTE_SIZE_RATIO)
+
+    def section(self, i: int) -> CitationKind | None:
+        """The notes or references section line `i` is in, as the layout stage decided."""
+        section = self.decided.section_of(self.lines[i].start)
+        return SECTION_KINDS.get(section) if section is not None else None
 
     def superscript(self, start: int, end: int) -> bool:
         """Whether text[start:end] is set smaller than the text around it: a raised marker."""
@@ -530,45 +474,6 @@ class _Layout:
         return None
 
 
-def document_body_size(pages: Iterable[PageText]) -> float | None:
-    """The font size of most of the document's characters, or None without font sizes."""
-    counts: Counter[float] = Counter()
-    for page in pages:
-        for run in page.font_runs:
-            counts[run.size] += sum(1 for c in page.text[run.start : run.end] if not c.isspace())
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def line_sizes(page: PageText, lines: Sequence[Line]) -> list[float | None]:
-    """The font size of most characters of each line (None where unknown)."""
-    out: list[float | None] = []
-    runs = page.font_runs
-    first = 0
-    for line in lines:
-        counts: Counter[float] = Counter()
-        while first < len(runs) and runs[first].end <= line.start:
-            first += 1
-        k = first
-        while k < len(runs) and runs[k].start < line.end:
-            lo, hi = max(runs[k].start, line.start), min(runs[k].end, line.end)
-            counts[runs[k].size] += sum(1 for c in page.text[lo:hi] if not c.isspace())
-            k += 1
-        out.append(counts.most_common(1)[0][0] if counts else None)
-    return out
-
-
-def line_index(lines: Sequence[Line], offset: int) -> int:
-    """Index of the line that holds `offset`."""
-    lo, hi = 0, len(lines) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if lines[mid].start <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 @dataclass
 class _State:
     """What carries over from page to page while reading the notes."""
@@ -590,14 +495,14 @@ def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:
 
 def read_citations(page_docs: Sequence[PageDoc]) -> tuple[list[Citation], NoteRegions]:
     """The citations of a document, and where its notes are (for `link_claims`)."""
-    body_size = document_body_size(pd.page for pd in page_docs)
     layouts: dict[int, _Layout] = {}
     anchors: dict[int, list[Candidate]] = {}
     notes: list[_Note] = []
     state = _State()
-    for pd in page_docs:
+    for pd, decided in zip(page_docs, page_layouts(page_docs), strict=True):
         lines = page_lines(pd.page.text)
-        layout = _Layout(pd.page, lines, line_sizes(pd.page, lines), body_size)
+        sizes = [decided.size_of(line.start) for line in lines]
+        layout = _Layout(pd.page, lines, sizes, decided.body_size, decided)
         layouts[pd.page.index] = layout
         anchors[pd.page.index] = page_anchors(pd.doc, layout)
         notes.extend(_read_notes(pd.doc, layout, state, anchors[pd.page.index]))
@@ -676,7 +581,6 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             author_lines.add(i)
         else:
             starts.setdefault(i, found)
-    headings = {line_index(lines, c.start): c.form for c in heading_candidates(page.text)}
     state.page_has_footnote = False
     notes: list[_Note] = []
     current: _Note | None = state.entry if state.section else None
@@ -689,13 +593,13 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             if current is not None and current.kind == "footnote" and not layout.known():
                 current = None
             continue
-        kind = headings.get(i)
-        if kind in ("endnote", "reference") and not (layout.known() and layout.small(i)):
-            state.section, state.numbered, state.last_marker = kind, None, None  # type: ignore[assignment]
+        section = layout.section(i)
+        if line.start in layout.decided.section_openers:
+            state.section, state.numbered, state.last_marker = section, None, None
             current = runover = None
             continue
-        if state.section is not None and _ends_section(layout, i):
-            state.section = None
+        if state.section is not None and section is None:
+            state.section = None  # the layout stage closed the section at this heading
             current = None
         if state.section is not None:
             current = _section_line(layout, i, starts.get(i), i in author_lines, state, current)
@@ -748,17 +652,6 @@ def _number_glued_start(
     if not rest or rest.startswith("0"):
         return None
     return Candidate(line.start, line.end, expected, "glued")
-
-
-def _ends_section(layout: _Layout, i: int) -> bool:
-    """Whether line `i` is a heading that closes a notes or references section."""
-    text = layout.lines[i].text.strip()
-    if len(text.split()) > MAX_HEADING_WORDS:
-        return False
-    if SECTION_END_HEADINGS.match(text):
-        return True
-    size = layout.line_sizes[i]
-    return layout.body_size is not None and size is not None and size > layout.body_size * 1.15
 
 
 def _section_line(

@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from extractor.model import Example, ExampleKind, PageRef
 from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.layout import CAPTION, SENTENCE_END, opens_paragraph
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
@@ -141,8 +142,6 @@ LAW_HEADS = _words("law_heads")
 EVENT_NOUNS = _words("event_nouns")
 # Verbs that give a thing its name: what the paper names so is a case, even its own.
 NAMING_VERBS = frozenset({"call", "name", "dub", "christen"})
-# A caption or source line ("Figure 2: ...", "Table 1 ...").
-CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|source|note)s?\s*[\dA-Z]", re.I)
 # Shortest sentence (in tokens) that can describe a case.
 MIN_SENTENCE_TOKENS = 5
 # An acronym defined right after a name: "Performance Enhancement Project (PEP)".
@@ -1358,12 +1357,6 @@ MAX_FOLLOWING_SENTENCES = 8
 MAX_SUMMARY_CHARS = 700
 # How far into the next page a case-study box may run when nothing there ends it.
 MAX_BOX_CARRY_CHARS = 2500
-# A paragraph's last line is shorter than this share of a full line of its page.
-PARAGRAPH_END_SHARE = 0.85
-# A line without end punctuation this short, before a sentence, is a heading.
-MAX_HEADING_LINE_CHARS = 60
-# Characters that end a sentence (a page that ends on one ends its paragraph too).
-SENTENCE_END = re.compile(r"[.!?:;][\"')\]]*\s*$")
 
 
 @dataclass
@@ -1576,24 +1569,6 @@ def defined_acronyms(texts: Sequence[str]) -> dict[str, str]:
             if last in ORGANISATION_HEADS | SCHEME_HEADS:
                 found.setdefault(match.group("short"), long_form)
     return found
-
-
-def opens_paragraph(text: str, start: int) -> bool:
-    """Whether the sentence at `start` opens a paragraph: it starts a line, and the line
-    before is a heading or the short last line of a finished paragraph."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():
-        return False
-    lines = text[:line_start].rstrip("\n").split("\n")
-    previous = lines[-1].strip() if lines else ""
-    if not previous:
-        # The top of a page: a paragraph opens there unless a sentence runs on into it.
-        return text[start : start + 1].isupper()
-    if not SENTENCE_END.search(previous):
-        return len(previous) <= MAX_HEADING_LINE_CHARS and previous[:1].isupper()
-    lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
-    full = lengths[int(len(lengths) * 0.9)] if lengths else 0
-    return len(previous) < PARAGRAPH_END_SHARE * full
 
 
 def _case_aliases(mention: ExampleMention, name: str) -> set[str]:
