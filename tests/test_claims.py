@@ -15,6 +15,7 @@ from extractor.nlp.claims import (
     collect_claims,
     cue_data,
     link_claims,
+    segments,
 )
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
@@ -359,3 +360,36 @@ def test_claims_inside_notes_are_dropped_and_claims_stop_where_a_note_starts() -
     later = claim(10, 50, PageRef(4, "2"))
     linked, _ = link_claims([later], [], [], {4: [(0, 60)]})
     assert linked == []
+
+
+def test_flags_say_where_a_sentence_sits_and_what_shape_it_has(nlp: Any) -> None:
+    finder = nlp.get_pipe("extractor_claims")
+    doc = nlp(
+        "The main findings of the study are:\n"
+        "• Agents do not check returns when the triggers fire.\n"
+        "Councils should publish their spending every month, which costs £7.81 per contact."
+    )
+    found = {span.text: sorted(finder._flags(span)) for span in segments(doc)}
+    assert found == {
+        "The main findings of the study are:": ["list_lead_in", "paragraph_start", "pointed"],
+        "Agents do not check returns when the triggers fire.": [
+            "after_key_intro",
+            "list_item",
+            "negation",
+            "pointed",
+        ],
+        "Councils should publish their spending every month, which costs £7.81 per contact.": [
+            "paragraph_start",
+            "pointed",
+        ],
+    }
+
+
+def test_word_cues_name_the_category_each_word_gives(nlp: Any) -> None:
+    finder = nlp.get_pipe("extractor_claims")
+    doc = nlp("We found that councils should spend more than 40% of the budget.")
+    (span,) = segments(doc)
+    cues = [cue for token in span for cue in finder._word_cues(token, span)]
+    assert ("finding", "find that") in cues and ("author_voice", "we find") in cues
+    assert ("recommendation", "should") in cues
+    assert ("comparison", "more") in cues and ("statistic", "%") in cues

@@ -573,14 +573,7 @@ def _strong(candidate: Candidate, layout: _Layout) -> bool:
 def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidate]) -> list[_Note]:
     """The notes and entries that start on one page; those that run on are extended."""
     page, lines = layout.page, layout.lines
-    starts: dict[int, Candidate] = {}
-    author_lines: set[int] = set()
-    for found in note_candidates(page.text):
-        i = line_index(lines, found.start)
-        if found.form == "author":
-            author_lines.add(i)
-        else:
-            starts.setdefault(i, found)
+    starts, author_lines = _note_starts(page, lines)
     state.page_has_footnote = False
     notes: list[_Note] = []
     current: _Note | None = state.entry if state.section else None
@@ -606,13 +599,7 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             if current is not None and current.spans[0][:2] == (page.index, line.start):
                 notes.append(current)
             continue
-        candidate: Candidate | None = starts.get(i) or _number_glued_start(
-            layout, i, state, current
-        )
-        if candidate is not None and any(
-            n.marker == candidate.marker for n in notes if n.kind == "footnote"
-        ):
-            candidate = None  # one page does not number two footnotes alike
+        candidate = _footnote_candidate(layout, i, state, current, starts.get(i), notes)
         if candidate is not None and _is_footnote_start(layout, i, candidate, anchors, state):
             current = _start_note(layout, i, candidate, "footnote")
             notes.append(current)
@@ -622,16 +609,60 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             current.add_line(page, line)
             continue
         current = None
-        if runover is not None:
-            if not notes and layout.known() and layout.small(i):
-                runover.add_line(page, line)
-                continue
-            if runover.spans[-1][0] == page.index:
-                runover = None  # its run-on lines are over
+        runover = _extend_runover(layout, i, runover, notes)
     footnotes = [note for note in notes if note.kind == "footnote"]
     state.footnote = footnotes[-1] if footnotes else None
     state.entry = current if state.section else None
     return notes
+
+
+def _note_starts(page: PageText, lines: Sequence[Line]) -> tuple[dict[int, Candidate], set[int]]:
+    """The lines of a page that may start a note (by line index, the first candidate of
+    each), and those that may start an author's reference entry."""
+    starts: dict[int, Candidate] = {}
+    author_lines: set[int] = set()
+    for found in note_candidates(page.text):
+        i = line_index(lines, found.start)
+        if found.form == "author":
+            author_lines.add(i)
+        else:
+            starts.setdefault(i, found)
+    return starts, author_lines
+
+
+def _footnote_candidate(
+    layout: _Layout,
+    i: int,
+    state: _State,
+    current: _Note | None,
+    start: Candidate | None,
+    notes: Sequence[_Note],
+) -> Candidate | None:
+    """The marker that may start a footnote on line `i`: its note start, else a number
+    glued to the note's first number; none when the page already has a footnote of that
+    number (one page does not number two footnotes alike)."""
+    candidate = start or _number_glued_start(layout, i, state, current)
+    if candidate is not None and any(
+        n.marker == candidate.marker for n in notes if n.kind == "footnote"
+    ):
+        return None
+    return candidate
+
+
+def _extend_runover(
+    layout: _Layout, i: int, runover: _Note | None, notes: Sequence[_Note]
+) -> _Note | None:
+    """Line `i`, which is no footnote of this page, goes on with the previous page's last
+    footnote when it is in a footnote's font before any note of this page; the footnote
+    returned is the one that may still run on (None once its run-on lines are over)."""
+    if runover is None:
+        return None
+    if not notes and layout.known() and layout.small(i):
+        runover.add_line(layout.page, layout.lines[i])
+        return runover
+    if runover.spans[-1][0] == layout.page.index:
+        return None  # its run-on lines are over
+    return runover
 
 
 def _number_glued_start(
@@ -817,14 +848,33 @@ def _link(
     layouts: dict[int, _Layout],
 ) -> None:
     """Attach to each note the body markers that point to it; resolve "ibid."."""
-    used: set[tuple[int, int]] = set()
-    by_index = {page.index: page for page in pages}
+    links = _Links({page.index: page for page in pages})
+    _link_footnotes(notes, anchors, layouts, links)
+    _link_numbered(notes, anchors, layouts, links)
+    _link_author_year(notes, anchors, links)
+    _resolve_ibid(notes)
 
-    def attach(note: _Note, page: PageText, anchor: Candidate) -> None:
-        used.add((page.index, anchor.start))
-        note.anchors.append((page, anchor.start, anchor.end))
 
-    # A footnote is called from its own page.
+@dataclass
+class _Links:
+    """The markers already attached to a note, as (page index, offset)."""
+
+    by_index: dict[int, PageText]
+    used: set[tuple[int, int]] = field(default_factory=set)
+
+    def attach(self, note: _Note, index: int, anchor: Candidate) -> None:
+        self.used.add((index, anchor.start))
+        note.anchors.append((self.by_index[index], anchor.start, anchor.end))
+
+
+def _link_footnotes(
+    notes: Sequence[_Note],
+    anchors: dict[int, list[Candidate]],
+    layouts: dict[int, _Layout],
+    links: _Links,
+) -> None:
+    """A footnote is called from its own page: by the first free marker of its number,
+    a marker the layout shows as one (raised or glued) first."""
     for note in notes:
         if note.kind != "footnote":
             continue
@@ -834,14 +884,22 @@ def _link(
             for a in anchors.get(note.page.index, [])
             if a.marker == note.marker
             and a.form in ("token", "line")
-            and (note.page.index, a.start) not in used
+            and (note.page.index, a.start) not in links.used
         ]
         options.sort(key=lambda a: (not _strong(a, layout), a.start))
         if options:
-            attach(note, note.page, options[0])
-    # Endnotes and numbered references are called from anywhere: the k-th marker "3" calls
-    # the k-th note "3" (numbering that restarts in each chapter), a bracket "[3]" calls
-    # reference 3. A marker that only text suggests must come next in the numbering.
+            links.attach(note, note.page.index, options[0])
+
+
+def _link_numbered(
+    notes: Sequence[_Note],
+    anchors: dict[int, list[Candidate]],
+    layouts: dict[int, _Layout],
+    links: _Links,
+) -> None:
+    """Endnotes and numbered references are called from anywhere: the k-th marker "3"
+    calls the k-th note "3" (numbering that restarts in each chapter), a bracket "[3]"
+    calls reference 3. A marker that only text suggests must come next in the numbering."""
     numbered: dict[str, list[_Note]] = defaultdict(list)
     for note in notes:
         if note.kind != "footnote" and note.marker is not None:
@@ -852,11 +910,11 @@ def _link(
         layout = layouts[index]
         for anchor in anchors[index]:
             marker = anchor.marker
-            if marker is None or marker not in numbered or (index, anchor.start) in used:
+            if marker is None or marker not in numbered or (index, anchor.start) in links.used:
                 continue
             targets = numbered[marker]
             if anchor.form == "bracket":
-                attach(targets[0], by_index[index], anchor)
+                links.attach(targets[0], index, anchor)
                 continue
             value = _marker_value(marker)
             strong = _strong(anchor, layout)
@@ -865,20 +923,28 @@ def _link(
             target = targets[min(calls[marker], len(targets) - 1)]
             calls[marker] += 1
             last_value = value
-            attach(target, by_index[index], anchor)
-    # "(Smith, 2009)" calls the reference entry that starts with Smith and holds 2009.
+            links.attach(target, index, anchor)
+
+
+def _link_author_year(
+    notes: Sequence[_Note], anchors: dict[int, list[Candidate]], links: _Links
+) -> None:
+    """ "(Smith, 2009)" calls the reference entry that starts with Smith and holds 2009."""
     entries = [note for note in notes if note.kind == "reference" and note.marker is None]
     for index in sorted(anchors) if entries else ():
         for anchor in anchors[index]:
             if anchor.form != "author_year":
                 continue
-            quoted = by_index[index].text[anchor.start : anchor.end]
+            quoted = links.by_index[index].text[anchor.start : anchor.end]
             for item in _AUTHOR_YEAR_ITEM.finditer(quoted):
                 for entry in entries:
                     if item.group("author") in entry.text[:80] and item.group("year") in entry.text:
-                        attach(entry, by_index[index], anchor)
+                        links.attach(entry, index, anchor)
                         break
-    # "Ibid." points to the source of the note before it: its markers point there too.
+
+
+def _resolve_ibid(notes: Sequence[_Note]) -> None:
+    """ "Ibid." points to the source of the note before it: its markers point there too."""
     for previous, note in itertools.pairwise(notes):
         if re.match(r"ibid(?:em)?\b", note.text, re.IGNORECASE):
             note.ibid_of = previous.ibid_of or previous

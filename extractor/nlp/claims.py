@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -228,47 +228,19 @@ class ClaimFinder:
         """
         if self.skip(span):
             return None
-        found: dict[str, list[str]] = {}
         sub = span.as_doc()
-        for category, matcher in self.matchers.items():
-            for _, start, end in matcher(sub):
-                found.setdefault(category, []).append(sub[start:end].text.lower())
-        for category, token_cues in self._token_cues(span).items():
-            found.setdefault(category, []).extend(token_cues)
+        found = self._cues(span, sub)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        hedges = sorted(
-            {
-                sub[s:e].text.lower()
-                for _, s, e in self.hedges(sub)
-                if not any(self._not_hedging(t, span) for t in span[s:e])
-            }
-        )
+        hedges = self._hedges(span, sub)
         # The strongest kind counts in full, each further kind a little: a long sentence
         # that touches many kinds is not more of a claim than a pointed one.
         strongest = max((self.weights[c] for c in kinds), default=0.0)
         score = strongest + self.weights["further_kind"] * max(len(kinds) - 1, 0)
         score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
-        text = doc_text(span.doc)
-        flags = set(found)
+        flags = set(found) | self._flags(span)
         if hedges:
             flags.add("hedge")
-        if BULLET.match(text[_line_start(text, span.start_char) :]):
-            flags.add("list_item")
-        elif _opens_line(text, span.start_char):
-            flags.add("paragraph_start")
-        if _ASIDE.match(span.text):
-            flags.add("aside")
-        if _is_list_lead_in(span):
-            flags.add("list_lead_in")
-        if len(span) > int(self.data["long_words"]):
-            flags.add("long")
-        elif len(span) <= int(self.data["pointed_words"]):
-            flags.add("pointed")  # a key point is often put in few words
-        if any(t.dep_ == "neg" for t in span):
-            flags.add("negation")  # "does not prohibit", "cannot address"
-        if self._after_key_intro(span):
-            flags.add("after_key_intro")
         score += sum(self.weights[f] for f in LAYOUT_FLAGS if f in flags)
         if "after_key_intro" in flags:
             score += self.weights["summary_section"]
@@ -290,6 +262,51 @@ class ClaimFinder:
             candidate,
             tuple(sorted(flags)),
         )
+
+    def _cues(self, span: Span, sub: Doc) -> dict[str, list[str]]:
+        """The cue phrases of each category that a sentence (`sub` is its own Doc) holds,
+        from the phrase lists and from its parse (`_token_cues`)."""
+        found: dict[str, list[str]] = {}
+        for category, matcher in self.matchers.items():
+            for _, start, end in matcher(sub):
+                found.setdefault(category, []).append(sub[start:end].text.lower())
+        for category, token_cues in self._token_cues(span).items():
+            found.setdefault(category, []).extend(token_cues)
+        return found
+
+    def _hedges(self, span: Span, sub: Doc) -> list[str]:
+        """The hedge phrases that hedge the claim ("may", "suggests"), not those that give
+        advice, leave or a premise (`_not_hedging`)."""
+        return sorted(
+            {
+                sub[s:e].text.lower()
+                for _, s, e in self.hedges(sub)
+                if not any(self._not_hedging(t, span) for t in span[s:e])
+            }
+        )
+
+    def _flags(self, span: Span) -> set[str]:
+        """What a sentence's place and shape say: a list item or a paragraph's start, an
+        aside, a list's lead-in, long or pointed, negated, after a key-points intro."""
+        text = doc_text(span.doc)
+        flags: set[str] = set()
+        if BULLET.match(text[_line_start(text, span.start_char) :]):
+            flags.add("list_item")
+        elif _opens_line(text, span.start_char):
+            flags.add("paragraph_start")
+        if _ASIDE.match(span.text):
+            flags.add("aside")
+        if _is_list_lead_in(span):
+            flags.add("list_lead_in")
+        if len(span) > int(self.data["long_words"]):
+            flags.add("long")
+        elif len(span) <= int(self.data["pointed_words"]):
+            flags.add("pointed")  # a key point is often put in few words
+        if any(t.dep_ == "neg" for t in span):
+            flags.add("negation")  # "does not prohibit", "cannot address"
+        if self._after_key_intro(span):
+            flags.add("after_key_intro")
+        return flags
 
     def skip(self, span: Span) -> bool:
         """Whether a sentence is not prose to take claims from."""
@@ -344,37 +361,52 @@ class ClaimFinder:
         ):
             add("hard_statistic", match.group().strip())
         for token in span:
-            lower = token.lower_
-            if token.text == "%" or (lower in stat["number_words"] and token.i > span.start):
-                add("statistic", token.text)
-            if token.tag_ in data["comparison"]["tags"] and (
-                lower not in data["comparison"]["exclude_words"] or _compares(token)
-            ):
-                superlative = token.tag_ in ("JJS", "RBS")
-                add("superlative" if superlative else "comparison", token.text)
-            if token.tag_ == "MD":
-                if lower in data["recommendation"]["modals"]:
-                    add("recommendation", token.text)
-                elif lower in data["prediction"]["modals"]:
-                    add("prediction", token.text)
-            if token.pos_ == "VERB":
-                for category in CUE_KINDS:
-                    if token.lemma_.lower() in data[category].get("lemmas", ()):
-                        add(category, token.lemma_)
-                if token.lemma_.lower() in data["reporting_verbs"] and any(
-                    c.dep_ == "ccomp" for c in token.children
-                ):
-                    add("finding", token.lemma_ + " that")
-                    if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
-                        add("author_voice", "we " + token.lemma_)
-            mandated = self._mandate(token)
-            if mandated is not None:
-                add("recommendation", f"{token.lemma_} that ... {mandated.text}")
+            for category, cue in self._word_cues(token, span):
+                add(category, cue)
         if data["recommendation"].get("imperative") and _is_imperative(span):
             add("recommendation", "imperative: " + span.root.text)
         if span.root.lemma_ == "mean" and any(c.dep_ == "nsubj" for c in span.root.children):
             add("definition", span.root.text)
         return found
+
+    def _word_cues(self, token: Token, span: Span) -> Iterator[tuple[str, str]]:
+        """The cues one word gives, in order: a number word or "%", a comparative or
+        superlative, a modal of recommendation or prediction, a cue verb, a reporting verb
+        with its clause ("we found that"), a mandative verb and what it asks for."""
+        data = self.data
+        lower = token.lower_
+        if token.text == "%" or (
+            lower in data["statistic"]["number_words"] and token.i > span.start
+        ):
+            yield "statistic", token.text
+        if token.tag_ in data["comparison"]["tags"] and (
+            lower not in data["comparison"]["exclude_words"] or _compares(token)
+        ):
+            superlative = token.tag_ in ("JJS", "RBS")
+            yield "superlative" if superlative else "comparison", token.text
+        if token.tag_ == "MD":
+            if lower in data["recommendation"]["modals"]:
+                yield "recommendation", token.text
+            elif lower in data["prediction"]["modals"]:
+                yield "prediction", token.text
+        if token.pos_ == "VERB":
+            yield from self._verb_cues(token)
+        mandated = self._mandate(token)
+        if mandated is not None:
+            yield "recommendation", f"{token.lemma_} that ... {mandated.text}"
+
+    def _verb_cues(self, token: Token) -> Iterator[tuple[str, str]]:
+        """A verb's cues: its lemma in a category's list, a reporting verb with a clause
+        ("found that"), and the author's voice when "we" or "I" reports."""
+        data = self.data
+        lemma = token.lemma_.lower()
+        for category in CUE_KINDS:
+            if lemma in data[category].get("lemmas", ()):
+                yield category, token.lemma_
+        if lemma in data["reporting_verbs"] and any(c.dep_ == "ccomp" for c in token.children):
+            yield "finding", token.lemma_ + " that"
+            if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
+                yield "author_voice", "we " + token.lemma_
 
     def _mandate(self, token: Token) -> Token | None:
         """The verb a mandative verb asks for ("we suggest that the Congress *consider*").

@@ -422,11 +422,7 @@ def _is_heading_name(name: str) -> bool:
 
 def _segment_mentions(segment: Span) -> list[ExampleMention]:
     """The cases one sentence introduces: usually none, one, or a few in parallel."""
-    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.sent.text):
-        return []
-    if _is_footnote(segment):
-        return []
-    if CAPTION.match(segment.text) or len(CONTENTS_ENTRY.findall(segment.text)) >= 2:
+    if _not_a_telling_sentence(segment):
         return []
     text = segment.text
     cue_match = _EXAMPLE_CUE.search(text)
@@ -449,100 +445,196 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
         if not names:
             return []
         return _mentions(segment, [(names[0], ["named scheme"])], None, [], {})
-    # "Officials in the Office of X at the Y Administration told us ...": one subject acts,
-    # through the first name it is given.
+    sentence = _Sentence(segment, names, _acting_names(names, imperative), cue_match)
+    chosen = next((found for rule in CASE_RULES if (found := rule(sentence))), [])
+    actor = sentence.acting[0] if sentence.acting else None
+    alternatives = _alternatives(sentence, actor)
+    # Every other name of the sentence goes on as a candidate, for the learned decider.
+    chosen_starts = {name.start for name, _ in chosen}
+    chosen += [(n, [CANDIDATE_CUE]) for n in names if n.start not in chosen_starts]
+    return _mentions(segment, chosen, actor, alternatives, sentence.item_names, sentence.acting)
+
+
+def _not_a_telling_sentence(segment: Span) -> bool:
+    """A segment that cannot tell a case: too short, a citation, a footnote, a caption or
+    a contents entry."""
+    if len(segment) < MIN_SENTENCE_TOKENS or CITATION_SHAPE.search(segment.sent.text):
+        return True
+    if _is_footnote(segment):
+        return True
+    return bool(CAPTION.match(segment.text) or len(CONTENTS_ENTRY.findall(segment.text)) >= 2)
+
+
+def _acting_names(names: Sequence[Span], imperative: Token | None) -> list[Span]:
+    """The names through which the sentence's subjects act, one per subject ("Officials
+    in the Office of X at the Y Administration told us ...": the first name it is given).
+    What an imperative asks for ("Ensure that X does Y") is not shown done."""
     acting: list[Span] = []
     subjects: set[int] = set()
-    # "Ensure that X does Y": what an imperative asks for is not shown done.
     for candidate in names if imperative is None else []:
         subject = _acting_subject_token(candidate)
         if subject is not None and subject.i not in subjects:
             subjects.add(subject.i)
             acting.append(candidate)
-    schemes = [n for n in names if _is_scheme(n)]
-    actor = acting[0] if acting else None
-    chosen: list[tuple[Span, list[str]]] = []
+    return acting
 
-    place_match = PLACE_THEN_ACTOR.search(text)
-    if place_match:
-        place_start = segment.start_char + place_match.start("place")
-        place = next((n for n in names if n.start_char == place_start), None)
-        if place is not None:
-            chosen.append((place, [f"in <place>, the {place_match.group('actor')}"]))
-    if not chosen:
-        for naming in NAMING.finditer(text):
-            named_start = segment.start_char + naming.end()
-            named = next((n for n in names if n.start_char == named_start), None)
-            if named is not None:
-                chosen.append((named, ["called"]))
-    if not chosen:
-        # "for an existing JavaScript interpreter, SpiderMonkey": the paper names what it
-        # introduces, as it does with "called".
-        chosen = [(n, ["introduced by name", "called"]) for n in names if _introduced(n)][:1]
-    if cue_match and not chosen:
-        cue = cue_match.group(0).lower()
-        cue_end = segment.start_char + cue_match.end()
-        # A law's effect is not a case ("grants authorized by the X Act"), nor is what a
-        # product is used for ("to alter their Excel template").
-        after = [
-            n
-            for n in names
-            if n.end_char > cue_end and not is_law(_name_text(n)) and not _owned_tool(n)
-        ]
-        ranked = [n for n in after if n in acting or n in schemes] or after
-        if ranked:
-            first = ranked[0]
-            chosen.append((first, [cue, *(["named subject"] if first in acting else [])]))
-            # "For example, projects such as X and Y were ...": each listed case.
-            chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
-    item_names: dict[int, list[str]] = {}
-    if not chosen:
-        for first, others in _enumerated_cases(segment, names):
-            chosen.append((first, ["enumerated case"]))
-            item_names[first.start] = [_name_text(n) for n in others]
-    if not chosen:
-        host = next((n for n in names if _hosts_the_clause(n, segment)), None)
-        if host is not None:
-            chosen.append((host, ["at <organisation>"]))
-    if not chosen:
-        for name in acting:
-            if any(_listed_with(name, other) for other, _ in chosen):
-                continue
-            scheme = next(
-                (n for n in schemes if n != name and not _is_scheme(name) and _done_by(n, name)),
-                None,
-            )
-            if scheme is not None and len(acting) == 1:
-                # "Through the Performance Enhancement Project, the Office ... has used":
-                # the scheme is the case its actor is an example of.
-                chosen.append((scheme, ["named scheme", "named subject"]))
-            else:
-                chosen.append((name, ["named subject"]))
-    if not chosen:
-        chosen = [(name, ["event"]) for name in names if _at_event(name)]
-    if not chosen:
-        # "a 737 operated by Lion Air (Lion Air Flight 610) was involved in an accident":
-        # what the event happened to, a named scheme or flight before a plain name.
-        involved = [n for n in names if _in_an_event(n)]
-        involved.sort(key=lambda n: not _is_scheme(n))
-        chosen = [(n, ["event"]) for n in involved[:1]]
-    if not chosen:
-        for name in names:
-            if _acted_on(name) and _actor_is_unnamed(name):
-                chosen.append((name, ["named object", *(["called"] if _is_naming(name) else [])]))
-                break
-    # What the sentence is about besides its subject: what the subject acted on ("the
-    # Department launched the X programme"), else what anyone acted on or a named scheme.
+
+@dataclass
+class _Sentence:
+    """A sentence's names, as the case rules read them."""
+
+    segment: Span
+    names: list[Span]
+    acting: list[Span]  # the names its subjects act through (`_acting_names`)
+    cue_match: re.Match[str] | None  # its example cue ("for example"), if any
+    # The other names of an enumerated case's item, by the start of its first name.
+    item_names: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def schemes(self) -> list[Span]:
+        return [n for n in self.names if _is_scheme(n)]
+
+
+Chosen = list[tuple[Span, list[str]]]
+
+
+def case_in_place(sentence: _Sentence) -> Chosen:
+    """ "In Kent, the council ...": the place whose actor did something."""
+    place_match = PLACE_THEN_ACTOR.search(sentence.segment.text)
+    if not place_match:
+        return []
+    place_start = sentence.segment.start_char + place_match.start("place")
+    place = next((n for n in sentence.names if n.start_char == place_start), None)
+    if place is None:
+        return []
+    return [(place, [f"in <place>, the {place_match.group('actor')}"])]
+
+
+def case_called(sentence: _Sentence) -> Chosen:
+    """ "a scheme called X": each name the sentence gives something."""
+    chosen: Chosen = []
+    for naming in NAMING.finditer(sentence.segment.text):
+        named_start = sentence.segment.start_char + naming.end()
+        named = next((n for n in sentence.names if n.start_char == named_start), None)
+        if named is not None:
+            chosen.append((named, ["called"]))
+    return chosen
+
+
+def case_introduced(sentence: _Sentence) -> Chosen:
+    """ "for an existing JavaScript interpreter, SpiderMonkey": the paper names what it
+    introduces, as it does with "called"."""
+    return [(n, ["introduced by name", "called"]) for n in sentence.names if _introduced(n)][:1]
+
+
+def case_after_cue(sentence: _Sentence) -> Chosen:
+    """ "For example, X did ...": the first name after the cue (a subject or a scheme
+    first), and the names listed with it ("projects such as X and Y were ...")."""
+    cue_match = sentence.cue_match
+    if not cue_match:
+        return []
+    cue = cue_match.group(0).lower()
+    cue_end = sentence.segment.start_char + cue_match.end()
+    # A law's effect is not a case ("grants authorized by the X Act"), nor is what a
+    # product is used for ("to alter their Excel template").
+    after = [
+        n
+        for n in sentence.names
+        if n.end_char > cue_end and not is_law(_name_text(n)) and not _owned_tool(n)
+    ]
+    schemes = sentence.schemes
+    ranked = [n for n in after if n in sentence.acting or n in schemes] or after
+    if not ranked:
+        return []
+    first = ranked[0]
+    chosen: Chosen = [(first, [cue, *(["named subject"] if first in sentence.acting else [])])]
+    chosen += [(n, [cue]) for n in after if n is not first and _listed_with(n, first)]
+    return chosen
+
+
+def case_enumerated(sentence: _Sentence) -> Chosen:
+    """ "(1) X did ...; (2) Y did ...": the first name of each enumerated item."""
+    chosen: Chosen = []
+    for first, others in _enumerated_cases(sentence.segment, sentence.names):
+        chosen.append((first, ["enumerated case"]))
+        sentence.item_names[first.start] = [_name_text(n) for n in others]
+    return chosen
+
+
+def case_host(sentence: _Sentence) -> Chosen:
+    """ "At X, staff ...": the organisation where the clause happens."""
+    host = next((n for n in sentence.names if _hosts_the_clause(n, sentence.segment)), None)
+    return [(host, ["at <organisation>"])] if host is not None else []
+
+
+def case_named_subject(sentence: _Sentence) -> Chosen:
+    """A named subject that acts, each not listed with one taken; where a single actor
+    acts through a named scheme ("Through the Performance Enhancement Project, the Office
+    ... has used"), the scheme is the case its actor is an example of."""
+    chosen: Chosen = []
+    schemes = sentence.schemes
+    for name in sentence.acting:
+        if any(_listed_with(name, other) for other, _ in chosen):
+            continue
+        scheme = next(
+            (n for n in schemes if n != name and not _is_scheme(name) and _done_by(n, name)),
+            None,
+        )
+        if scheme is not None and len(sentence.acting) == 1:
+            chosen.append((scheme, ["named scheme", "named subject"]))
+        else:
+            chosen.append((name, ["named subject"]))
+    return chosen
+
+
+def case_at_event(sentence: _Sentence) -> Chosen:
+    """Names of events the sentence tells of ("at the X Summit")."""
+    return [(name, ["event"]) for name in sentence.names if _at_event(name)]
+
+
+def case_in_an_event(sentence: _Sentence) -> Chosen:
+    """ "a 737 operated by Lion Air (Lion Air Flight 610) was involved in an accident":
+    what the event happened to, a named scheme or flight before a plain name."""
+    involved = [n for n in sentence.names if _in_an_event(n)]
+    involved.sort(key=lambda n: not _is_scheme(n))
+    return [(n, ["event"]) for n in involved[:1]]
+
+
+def case_named_object(sentence: _Sentence) -> Chosen:
+    """The first name acted on by an unnamed actor ("the council launched X")."""
+    for name in sentence.names:
+        if _acted_on(name) and _actor_is_unnamed(name):
+            return [(name, ["named object", *(["called"] if _is_naming(name) else [])])]
+    return []
+
+
+# The rules that choose the cases a sentence introduces, in order: the first that
+# chooses any decides; the cues they give are the labels that reach the output.
+CASE_RULES: tuple[Callable[[_Sentence], Chosen], ...] = (
+    case_in_place,
+    case_called,
+    case_introduced,
+    case_after_cue,
+    case_enumerated,
+    case_host,
+    case_named_subject,
+    case_at_event,
+    case_in_an_event,
+    case_named_object,
+)
+
+
+def _alternatives(sentence: _Sentence, actor: Span | None) -> list[str]:
+    """What the sentence is about besides its subject: what the subject acted on ("the
+    Department launched the X programme"), else what anyone acted on or a named scheme;
+    a law is not a case in its own right ("promoted ... by reauthorizing funding")."""
+    schemes = sentence.schemes
+    names = sentence.names
     if actor is not None:
         others = [n for n in [*schemes, *names] if n != actor and _done_by(n, actor)]
     else:
         others = [n for n in [*schemes, *names] if _acted_on(n) or n in schemes]
-    # A law is not a case in its own right ("promoted ... by reauthorizing funding").
-    alternatives = [_name_text(n) for n in others if not is_law(_name_text(n))]
-    # Every other name of the sentence goes on as a candidate, for the learned decider.
-    chosen_starts = {name.start for name, _ in chosen}
-    chosen += [(n, [CANDIDATE_CUE]) for n in names if n.start not in chosen_starts]
-    return _mentions(segment, chosen, actor, alternatives, item_names, acting)
+    return [_name_text(n) for n in others if not is_law(_name_text(n))]
 
 
 def _mentions(
@@ -871,10 +963,25 @@ def _is_footnote(segment: Span) -> bool:
 def candidate_names(segment: Span) -> list[Span]:
     """Names in `segment` that could name a case: entities and runs of proper nouns, merged."""
     doc = segment.doc
+    pieces = [(ent.start, ent.end) for ent in segment.ents if ent.label_ in NAME_LABELS]
+    pieces += _proper_noun_runs(segment)
+    names = []
+    for start, end in _merged(pieces):
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if start == end:
+            continue
+        span = _with_scheme_head(doc[start:end], segment)
+        if _acceptable_name(span, segment):
+            names.append(span)
+    return names
+
+
+def _proper_noun_runs(segment: Span) -> list[tuple[int, int]]:
+    """Runs of name-like tokens, as (start, end) token offsets, joined over title words
+    ("Digital Performance Right in Sound Recordings Act") and connectors ("of", "&")
+    unless the connector joins two entities."""
     pieces: list[tuple[int, int]] = []
-    for ent in segment.ents:
-        if ent.label_ in NAME_LABELS:
-            pieces.append((ent.start, ent.end))
     run_start: int | None = None
     last_namey: int | None = None
     for token in segment:
@@ -883,7 +990,7 @@ def candidate_names(segment: Span) -> list[Span]:
                 run_start = token.i
             last_namey = token.i
         elif run_start is not None and _joins_title_words(token):
-            continue  # "Digital Performance Right in Sound Recordings Act"
+            continue
         elif run_start is not None and token.lower_ in NAME_CONNECTORS:
             if _joins_two_entities(token):
                 if last_namey is not None:
@@ -896,23 +1003,18 @@ def candidate_names(segment: Span) -> list[Span]:
             run_start = last_namey = None
     if run_start is not None and last_namey is not None:
         pieces.append((run_start, last_namey + 1))
+    return pieces
 
+
+def _merged(pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching (start, end) pieces merged, in order."""
     merged: list[list[int]] = []
     for start, end in sorted(pieces):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    names = []
-    for start, end in merged:
-        while start < end and doc[start].lower_ in ("the", "a", "an"):
-            start += 1
-        if start == end:
-            continue
-        span = _with_scheme_head(doc[start:end], segment)
-        if _acceptable_name(span, segment):
-            names.append(span)
-    return names
+    return [(start, end) for start, end in merged]
 
 
 def _joins_title_words(token: Token) -> bool:
