@@ -1,7 +1,8 @@
 """One PDF in, one Extraction out: the pipeline stages in order.
 
-PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> one spaCy Doc per page
-with our components -> items (each component's `collect`) -> Extraction, validated.
+PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> each line's kind and
+section (nlp/layout.py) -> one spaCy Doc per page with our components -> items (each
+component's `collect`) -> Extraction, validated.
 """
 
 from __future__ import annotations
