@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from extractor.errors import ExtractorError
-from extractor.extract import PageDoc
 from extractor.nlp.costs import FACTORY, SPANS_KEY, collect_cost_figures
 from extractor.nlp.pipeline import build_pipeline
+from extractor.nlp.types import PageDoc
 from extractor.pages import prepare_pages
 from extractor.pdf import read_pdf
 

@@ -135,9 +135,9 @@ def _worker_init() -> None:
 
 def document_rows(document: AnnotatedDocument) -> DocumentRows:
     """The labelled candidates of one document (in a worker)."""
-    from extractor.examples import collect_examples
     from extractor.extract import run_nlp
     from extractor.nlp.claims import claim_candidates, cue_data
+    from extractor.nlp.examples import collect_examples
     from extractor.pages import prepare_pages
     from extractor.pdf import read_pdf
 

@@ -1,23 +1,22 @@
 """One PDF in, one Extraction out: the pipeline stages in order.
 
-PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> one spaCy Doc per page
-with our components -> items (each component's `collect`) -> Extraction, validated.
+PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> each line's kind and
+section (nlp/layout.py) -> one spaCy Doc per page with our components -> items (each
+component's `collect`) -> Extraction, validated.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from spacy import about as spacy_about
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from extractor._version import __version__
-from extractor.examples import collect_examples
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -40,7 +39,10 @@ from extractor.nlp.citations import read_citations
 from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
+from extractor.nlp.examples import collect_examples
+from extractor.nlp.layout import decide_layout, set_layout
 from extractor.nlp.pipeline import build_pipeline
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages, quote_boxes
 from extractor.pdf import PdfDocument, read_pdf
 from extractor.schema import validate
@@ -54,14 +56,6 @@ NLP_BATCH_SIZE = 16
 # whole once parsed: reading takes from a fifth to two fifths of the time on the corpus,
 # parsing most of the rest, so a display moves through both.
 PageProgress = Callable[[float, int], None]
-
-
-@dataclass(frozen=True)
-class PageDoc:
-    """A page and the spaCy Doc of its `nlp_text` (same length as its text)."""
-
-    page: PageText
-    doc: Doc
 
 
 def extract(
@@ -158,7 +152,8 @@ def run_nlp(
     warnings: list[ExtractionWarning],
     on_parsed: Callable[[int], None] | None = None,
 ) -> list[PageDoc]:
-    """Parse the text of each page that has some; one Doc per page, in page order.
+    """Lay out and parse the text of each page that has some; one Doc per page, in page
+    order.
 
     `on_parsed(n)` is called as the Docs come (spaCy parses NLP_BATCH_SIZE pages at a
     time): the first n pages are parsed, or had nothing to parse."""
@@ -177,7 +172,12 @@ def run_nlp(
             )
             continue
         todo.append(page)
-    docs = nlp.pipe((page.nlp_text for page in todo), batch_size=NLP_BATCH_SIZE)
+    # The layout stage decides once, for the whole document, what each line is; the
+    # components then read it from `doc.spans["extractor_layout"]`.
+    made = [nlp.make_doc(page.nlp_text) for page in todo]
+    for doc, layout in zip(made, decide_layout(todo), strict=True):
+        set_layout(doc, layout)
+    docs = nlp.pipe(made, batch_size=NLP_BATCH_SIZE)
     page_docs = []
     position = {id(page): n for n, page in enumerate(pages, 1)}
     for page, doc in zip(todo, docs, strict=True):

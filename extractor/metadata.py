@@ -469,6 +469,18 @@ def _imprint_pages(pages: Sequence[PageText]) -> list[PageText]:
 
 
 def _statements(found: _Found, page: PageText) -> None:
+    """What a page's imprint states: publishers and commissioners, authors, the date,
+    ISBN and ISSN, the licence."""
+    _organisation_statements(found, page)
+    _author_statements(found, page)
+    _date_statement(found, page)
+    _serial_numbers(found, page)
+    _licence_statement(found, page)
+
+
+def _organisation_statements(found: _Found, page: PageText) -> None:
+    """Publishers and commissioners named in a statement ("Published by X", "commissioned
+    by Y")."""
     text = page.text
     for field, patterns in (
         ("publishers", PUBLISHER_STATEMENTS),
@@ -479,15 +491,24 @@ def _statements(found: _Found, page: PageText) -> None:
                 span = _organisation_span(text, match.start("org"), match.end("org"))
                 if span is not None:
                     found.from_page(field, page, *span)
-    for match in AUTHOR_STATEMENT.finditer(text):
+
+
+def _author_statements(found: _Found, page: PageText) -> None:
+    """The people an authors' statement names ("Written by A and B")."""
+    for match in AUTHOR_STATEMENT.finditer(page.text):
         for name in _person_names(match.group("names")):
             found.from_page("authors", page, match.start("names"), match.end("names"), name)
+
+
+def _date_statement(found: _Found, page: PageText) -> None:
+    """The publication date: a month and year on a "Published" line, else, on a title
+    page, one on a line of its own (a cover's "September 2005") before one in a sentence."""
+    text = page.text
     date_match, offset = None, 0
     published = re.search(r"\bPublished\b[^\n]*", text)
     if published is not None:
         date_match, offset = _MONTH_YEAR.search(published.group(0)), published.start()
     if date_match is None and page.index <= TITLE_PAGES:
-        # A date on a line of its own (a cover's "September 2005") before one in a sentence.
         alone = [m for m in _MONTH_YEAR.finditer(text) if _on_own_line(text, m.start(), m.end())]
         date_match, offset = (alone[0] if alone else _MONTH_YEAR.search(text)), 0
     if date_match is not None:
@@ -495,6 +516,11 @@ def _statements(found: _Found, page: PageText) -> None:
         day = date_match.group("day") or date_match.group("day2")
         value = f"{date_match.group('year')}-{month:02d}" + (f"-{int(day):02d}" if day else "")
         found.from_page("date", page, offset + date_match.start(), offset + date_match.end(), value)
+
+
+def _serial_numbers(found: _Found, page: PageText) -> None:
+    """Valid ISBNs (labelled, or of 13 digits) and ISSNs."""
+    text = page.text
     for match in ISBN.finditer(text):
         digits = re.sub(r"[- ]", "", match.group(1))
         labelled = match.group(0).upper().startswith("ISBN")
@@ -503,6 +529,11 @@ def _statements(found: _Found, page: PageText) -> None:
     for match in ISSN.finditer(text):
         if is_valid_issn(match.group(1)):
             found.from_page("issn", page, match.start(1), match.end(1))
+
+
+def _licence_statement(found: _Found, page: PageText) -> None:
+    """The first licence statement of the document, as the sentence that holds it."""
+    text = page.text
     for pattern in LICENCE_STATEMENTS:
         statement = pattern.search(text)
         if statement and found.first("licence") is None:

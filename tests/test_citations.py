@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from extractor.extract import PageDoc, extract
+from extractor.extract import extract
 from extractor.model import Extraction
 from extractor.nlp.citations import (
     anchor_candidates,
@@ -21,6 +21,7 @@ from extractor.nlp.citations import (
     note_candidates,
     split_markers,
 )
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
 from extractor.text import separate_markers
 from tests.pdfbuild import Document, Footnote, Heading, Page, Paragraph, Sup, build_pdf

@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from extractor.extract import PageDoc, extract
+from extractor.extract import extract
 from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageRef
 from extractor.nlp.claims import (
     CLAIMS_KEY,
     SUMMARY_LEAD_CUE,
-    appendix_start,
     collect_claims,
     cue_data,
     link_claims,
-    paragraph_leads,
+    segments,
 )
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
 from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
 
@@ -267,21 +267,6 @@ def test_every_page_gets_its_share_of_the_claims(nlp: Any) -> None:
     assert len(claims) <= sum(words) / per_claim  # shares of the budget, not more claims
 
 
-def test_paragraph_leads_where_the_last_line_stops_short_of_the_margin() -> None:
-    text = (
-        "Residents were asked how they contact the council and most said by phone\n"
-        "or in person at the office.\n"
-        "Web contact has grown every year since the council put its forms online,\n"
-        "and it now costs pennies a time.\n"
-        "Residents who use the web forms say they are quicker than phoning the\n"
-        "council and more likely to reach the right officer at the first attempt.\n"
-        "This line runs on into the next one as a single sentence of the paragraph\n"
-        "and ends here."
-    )
-    leads = paragraph_leads(text)
-    assert {text[i : i + 12] for i in leads} == {"Web contact ", "Residents wh"}
-
-
 def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None:
     line = "Councils in the study answer residents on social media every working day. "
     text = (
@@ -298,18 +283,6 @@ def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None
     ]
     assert leads[0].kind == "assertion"
     assert page.text[leads[0].char_span.start : leads[0].char_span.end] == leads[0].quote
-
-
-def test_appendices_start_at_an_appendix_heading_in_the_second_half() -> None:
-    def pages(*heads: str) -> list[PageDoc]:
-        return [
-            PageDoc(PageText(i, str(i), "printed", f"{head}\nText.", True), None)  # type: ignore[arg-type]
-            for i, head in enumerate(heads, start=1)
-        ]
-
-    assert appendix_start(pages("Contents", "Appendix I: Scope", "Findings", "Appendix II")) == 4
-    assert appendix_start(pages("Contents", "Findings", "Appendix I: Methodology", "Notes")) == 3
-    assert appendix_start(pages("Contents", "Findings", "Conclusions")) is None
 
 
 # --- links -----------------------------------------------------------------------------
@@ -387,3 +360,36 @@ def test_claims_inside_notes_are_dropped_and_claims_stop_where_a_note_starts() -
     later = claim(10, 50, PageRef(4, "2"))
     linked, _ = link_claims([later], [], [], {4: [(0, 60)]})
     assert linked == []
+
+
+def test_flags_say_where_a_sentence_sits_and_what_shape_it_has(nlp: Any) -> None:
+    finder = nlp.get_pipe("extractor_claims")
+    doc = nlp(
+        "The main findings of the study are:\n"
+        "• Agents do not check returns when the triggers fire.\n"
+        "Councils should publish their spending every month, which costs £7.81 per contact."
+    )
+    found = {span.text: sorted(finder._flags(span)) for span in segments(doc)}
+    assert found == {
+        "The main findings of the study are:": ["list_lead_in", "paragraph_start", "pointed"],
+        "Agents do not check returns when the triggers fire.": [
+            "after_key_intro",
+            "list_item",
+            "negation",
+            "pointed",
+        ],
+        "Councils should publish their spending every month, which costs £7.81 per contact.": [
+            "paragraph_start",
+            "pointed",
+        ],
+    }
+
+
+def test_word_cues_name_the_category_each_word_gives(nlp: Any) -> None:
+    finder = nlp.get_pipe("extractor_claims")
+    doc = nlp("We found that councils should spend more than 40% of the budget.")
+    (span,) = segments(doc)
+    cues = [cue for token in span for cue in finder._word_cues(token, span)]
+    assert ("finding", "find that") in cues and ("author_voice", "we find") in cues
+    assert ("recommendation", "should") in cues
+    assert ("comparison", "more") in cues and ("statistic", "%") in cues

@@ -12,18 +12,20 @@ from typing import Any
 import pytest
 import tomllib
 
-from extractor.examples import collect_examples, name_key
-from extractor.extract import PageDoc
 from extractor.model import Example
+from extractor.nlp import examples
 from extractor.nlp.examples import (
     MENTION_ATTR,
     SPAN_KEY,
     ExampleMention,
     candidate_names,
+    collect_examples,
     find_platforms,
     load_gazetteer,
+    name_key,
 )
 from extractor.nlp.pipeline import COMPONENTS
+from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
 from tests.conftest import ROOT
 
@@ -547,3 +549,95 @@ def test_words_of_a_chart_run_together_are_not_a_name(nlp: Any) -> None:
     doc = nlp("The agency moved its research over time from a resource-Geothermal approach.")
     assert "Geothermal" not in [n.text for n in candidate_names(doc[:])]
     assert names(nlp, "The program moved its money to the Geothermal Fund.") == ["Geothermal Fund"]
+
+
+# --- the case rules, one by one ---------------------------------------------------------
+
+
+def rule_choices(nlp: Any, text: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """What each case rule would choose in the one segment of `text` that has names."""
+    (segment,) = [s for s in examples.segments(nlp(text)) if examples.candidate_names(s)]
+    names = examples.candidate_names(segment)
+    sentence = examples._Sentence(
+        segment,
+        names,
+        examples._acting_names(names, examples._imperative_verb(segment)),
+        examples._EXAMPLE_CUE.search(segment.text),
+    )
+    return {
+        rule.__name__: [(name.text, cues) for name, cues in rule(sentence)]
+        for rule in examples.CASE_RULES
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "chosen"),
+    [
+        (
+            "case_in_place",
+            "In Kent, the council launched a new app for reporting potholes last year.",
+            [("Kent", ["in <place>, the council"])],
+        ),
+        (
+            "case_called",
+            "The council launched a scheme called Street Aware to report potholes.",
+            [("Street Aware", ["called"])],
+        ),
+        (
+            "case_introduced",
+            "TraceMonkey is built for an existing JavaScript interpreter, SpiderMonkey, "
+            "which runs the code.",
+            [("SpiderMonkey", ["introduced by name", "called"])],
+        ),
+        (
+            "case_after_cue",
+            "For example, Brent Council tweeted road-gritting updates during the snow last winter.",
+            [("Brent Council", ["for example", "named subject"])],
+        ),
+        (
+            "case_enumerated",
+            "We selected four cases: (1) the Street Aware program of Kent County Council; (2) "
+            "the Data Hub program of Brent Council.",
+            [
+                ("Street Aware program", ["enumerated case"]),
+                ("Data Hub program", ["enumerated case"]),
+            ],
+        ),
+        (
+            "case_host",
+            "At the Department of Veterans Affairs (VA), managers are involved in reviews.",
+            [("Department of Veterans Affairs", ["at <organisation>"])],
+        ),
+        (
+            "case_named_subject",
+            "Kent County Council launched a YouTube channel for its libraries in 2009.",
+            [("Kent County Council", ["named subject"])],
+        ),
+        (
+            "case_at_event",
+            "Radiation exposure following Chernobyl caused 54 deaths, while no deaths are "
+            "likely to occur from the accident at Fukushima Daiichi.",
+            [("Chernobyl", ["event"]), ("Fukushima Daiichi", ["event"])],
+        ),
+        (
+            "case_in_an_event",
+            "In 2018 a 737 operated by Lion Air (Lion Air Flight 610) was involved in an accident.",
+            [("Lion Air Flight 610", ["event"])],
+        ),
+        (
+            "case_named_object",
+            "The administration announced the Clean Water Initiative to fund repairs.",
+            [("Clean Water Initiative", ["named object"])],
+        ),
+    ],
+)
+def test_each_case_rule_chooses_its_own_cases(
+    nlp: Any, rule: str, text: str, chosen: list[tuple[str, list[str]]]
+) -> None:
+    choices = rule_choices(nlp, text)
+    assert choices[rule] == chosen
+    # the rule decides: no rule before it in CASE_RULES chooses anything
+    names = [r.__name__ for r in examples.CASE_RULES]
+    assert all(not choices[earlier] for earlier in names[: names.index(rule)])
+    # and its labels reach the mentions
+    assert [(m.name, list(m.cues)) for m in mentions(nlp, text)][: len(chosen)] == chosen

@@ -26,7 +26,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -34,40 +33,21 @@ from spacy.tokens import Doc, Span
 from extractor.labels import roman_value
 from extractor.model import Anchor, CharSpan, Citation, CitationKind
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.layout import (
+    NOTE_SIZE_RATIO,
+    Line,
+    PageLayout,
+    is_small,
+    line_index,
+    page_layouts,
+    page_lines,
+)
+from extractor.nlp.types import NoteRegions, PageDoc
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
-
 CITATIONS_KEY = "extractor_citations"
 
-# Headings that open a section of notes (numbered, cited by markers) or of references.
-NOTE_SECTION_HEADINGS: frozenset[str] = frozenset(
-    ["notes", "endnotes", "end notes", "footnotes", "notes and references", "chapter notes"]
-)
-REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
-    [
-        "references",
-        "reference list",
-        "references and notes",
-        "bibliography",
-        "select bibliography",
-        "works cited",
-        "literature",
-        "literature cited",
-        "sources",
-        "sources and notes",
-        "further reading",
-        "citations",
-    ]
-)
-# Headings after which a notes or references section is over.
-SECTION_END_HEADINGS = re.compile(
-    r"^(?:appendix|annex|annexe|glossary|index|acknowledg|about (?:the )?(?:authors?|us)|"
-    r"contents|chapter \d|part [ivx\d]|abbreviations|acronyms)",
-    re.IGNORECASE,
-)
 # Words after which a number is a reference to something else, not a note marker.
 NUMBER_CONTEXT_WORDS: frozenset[str] = frozenset(
     [
@@ -199,9 +179,8 @@ QUANTITY_WORDS: frozenset[str] = frozenset(
 # Symbols used as note markers, in their conventional order.
 NOTE_SYMBOLS = "*†‡§¶‖#"
 # A character is typeset as a superscript when its font is at most this share of the
-# document's body size; a line is in a footnote font at most at NOTE_SIZE_RATIO.
+# text's around it (a line's footnote font is the layout stage's NOTE_SIZE_RATIO).
 SUPERSCRIPT_RATIO = 0.8
-NOTE_SIZE_RATIO = 0.95
 # Longest text run taken as one superscript (pypdf may report a marker and the words
 # after it as one piece; the marker is its first token).
 MAX_SUPERSCRIPT_RUN = 40
@@ -209,8 +188,6 @@ MAX_SUPERSCRIPT_RUN = 40
 MAX_NOTE_NUMBER = 999
 # A note that runs on to the next page: its first page's part ends without one of these.
 NOTE_ENDINGS = (".", ")", "]", '"', "'", "!", "?")
-# A heading is at most this many words.
-MAX_HEADING_WORDS = 6
 
 _MARKER = r"(?:\d{1,3}|[ivxlc]{1,6}|[" + re.escape(NOTE_SYMBOLS) + r"]{1,3})"
 _NOTE_START = re.compile(
@@ -245,40 +222,6 @@ _AUTHOR_ENTRY = re.compile(
     r"^(?:[A-Z][A-Za-z'’-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+)|[A-Z][A-Za-z&.,' -]{1,80}\(\s*(?:19|20)\d\d"
     r"|[A-Z][A-Za-z&'.-]+(?:\s+[A-Z][A-Za-z&'.-]+){0,6}[.,]\s+(?:19|20)\d\d)"
 )
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a page's text: its offsets and its text."""
-
-    start: int
-    end: int
-    text: str
-
-
-def page_lines(text: str) -> list[Line]:
-    """The lines of `text` with their offsets."""
-    lines, position = [], 0
-    for part in text.split("\n"):
-        lines.append(Line(position, position + len(part), part))
-        position += len(part) + 1
-    return lines
-
-
-def heading_key(text: str) -> str:
-    """A line as a heading would be compared: lower case, no numbering or trailing colon."""
-    key = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[ivxIVX]+)[.)]?\s+", "", text).strip().rstrip(":").strip()
-    return collapse_whitespace(key.lower())
-
-
-def note_section_kind(line: str) -> CitationKind | None:
-    """'endnote' or 'reference' when `line` is a heading that opens such a section."""
-    key = heading_key(line)
-    if key in NOTE_SECTION_HEADINGS:
-        return "endnote"
-    if key in REFERENCE_SECTION_HEADINGS:
-        return "reference"
-    return None
 
 
 def is_marker(text: str) -> bool:
@@ -396,15 +339,6 @@ def _is_number_reference(text: str, start: int) -> bool:
     return following in QUANTITY_WORDS
 
 
-def heading_candidates(text: str) -> list[Candidate]:
-    """Lines that open a notes or references section."""
-    return [
-        Candidate(line.start, line.end, None, kind)
-        for line in page_lines(text)
-        if (kind := note_section_kind(line.text)) is not None
-    ]
-
-
 class CitationFinder:
     """Marks the places on a page's Doc that may point to a note or reference."""
 
@@ -471,6 +405,10 @@ class _Note:
             self.end = max(self.end, line.end)
 
 
+# The layout stage's sections that are the citations' kinds of section.
+SECTION_KINDS: dict[str, CitationKind] = {"notes": "endnote", "references": "reference"}
+
+
 @dataclass
 class _Layout:
     """One page's lines, and what the fonts say about them."""
@@ -479,6 +417,7 @@ class _Layout:
     lines: list[Line]
     line_sizes: list[float | None]
     body_size: float | None
+    decided: PageLayout
 
     def known(self) -> bool:
         """Whether the page has font sizes to go by."""
@@ -486,10 +425,12 @@ class _Layout:
 
     def small(self, i: int) -> bool:
         """Whether line `i` is set in a smaller font than the body text (a footnote's)."""
-        size = self.line_sizes[i]
-        if size is None or self.body_size is None:
-            return False
-        return size <= self.body_size * NOTE_SIZE_RATIO
+        return is_small(self.line_sizes[i], self.body_size, NOTE_SIZE_RATIO)
+
+    def section(self, i: int) -> CitationKind | None:
+        """The notes or references section line `i` is in, as the layout stage decided."""
+        section = self.decided.section_of(self.lines[i].start)
+        return SECTION_KINDS.get(section) if section is not None else None
 
     def superscript(self, start: int, end: int) -> bool:
         """Whether text[start:end] is set smaller than the text around it: a raised marker."""
@@ -533,45 +474,6 @@ class _Layout:
         return None
 
 
-def document_body_size(pages: Iterable[PageText]) -> float | None:
-    """The font size of most of the document's characters, or None without font sizes."""
-    counts: Counter[float] = Counter()
-    for page in pages:
-        for run in page.font_runs:
-            counts[run.size] += sum(1 for c in page.text[run.start : run.end] if not c.isspace())
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def line_sizes(page: PageText, lines: Sequence[Line]) -> list[float | None]:
-    """The font size of most characters of each line (None where unknown)."""
-    out: list[float | None] = []
-    runs = page.font_runs
-    first = 0
-    for line in lines:
-        counts: Counter[float] = Counter()
-        while first < len(runs) and runs[first].end <= line.start:
-            first += 1
-        k = first
-        while k < len(runs) and runs[k].start < line.end:
-            lo, hi = max(runs[k].start, line.start), min(runs[k].end, line.end)
-            counts[runs[k].size] += sum(1 for c in page.text[lo:hi] if not c.isspace())
-            k += 1
-        out.append(counts.most_common(1)[0][0] if counts else None)
-    return out
-
-
-def line_index(lines: Sequence[Line], offset: int) -> int:
-    """Index of the line that holds `offset`."""
-    lo, hi = 0, len(lines) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if lines[mid].start <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 @dataclass
 class _State:
     """What carries over from page to page while reading the notes."""
@@ -586,11 +488,6 @@ class _State:
     page_has_footnote: bool = False
 
 
-# Where the notes are: page index -> (start, end) spans of the lines notes take up, on
-# every page a note covers (a note's quote holds only its first page's part).
-NoteRegions = dict[int, list[tuple[int, int]]]
-
-
 def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:
     """Notes, references and URLs of one document, each with the markers that point to it."""
     return read_citations(page_docs)[0]
@@ -598,14 +495,14 @@ def collect_citations(page_docs: Sequence[PageDoc]) -> list[Citation]:
 
 def read_citations(page_docs: Sequence[PageDoc]) -> tuple[list[Citation], NoteRegions]:
     """The citations of a document, and where its notes are (for `link_claims`)."""
-    body_size = document_body_size(pd.page for pd in page_docs)
     layouts: dict[int, _Layout] = {}
     anchors: dict[int, list[Candidate]] = {}
     notes: list[_Note] = []
     state = _State()
-    for pd in page_docs:
+    for pd, decided in zip(page_docs, page_layouts(page_docs), strict=True):
         lines = page_lines(pd.page.text)
-        layout = _Layout(pd.page, lines, line_sizes(pd.page, lines), body_size)
+        sizes = [decided.size_of(line.start) for line in lines]
+        layout = _Layout(pd.page, lines, sizes, decided.body_size, decided)
         layouts[pd.page.index] = layout
         anchors[pd.page.index] = page_anchors(pd.doc, layout)
         notes.extend(_read_notes(pd.doc, layout, state, anchors[pd.page.index]))
@@ -676,15 +573,7 @@ def _strong(candidate: Candidate, layout: _Layout) -> bool:
 def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidate]) -> list[_Note]:
     """The notes and entries that start on one page; those that run on are extended."""
     page, lines = layout.page, layout.lines
-    starts: dict[int, Candidate] = {}
-    author_lines: set[int] = set()
-    for found in note_candidates(page.text):
-        i = line_index(lines, found.start)
-        if found.form == "author":
-            author_lines.add(i)
-        else:
-            starts.setdefault(i, found)
-    headings = {line_index(lines, c.start): c.form for c in heading_candidates(page.text)}
+    starts, author_lines = _note_starts(page, lines)
     state.page_has_footnote = False
     notes: list[_Note] = []
     current: _Note | None = state.entry if state.section else None
@@ -697,26 +586,20 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             if current is not None and current.kind == "footnote" and not layout.known():
                 current = None
             continue
-        kind = headings.get(i)
-        if kind in ("endnote", "reference") and not (layout.known() and layout.small(i)):
-            state.section, state.numbered, state.last_marker = kind, None, None  # type: ignore[assignment]
+        section = layout.section(i)
+        if line.start in layout.decided.section_openers:
+            state.section, state.numbered, state.last_marker = section, None, None
             current = runover = None
             continue
-        if state.section is not None and _ends_section(layout, i):
-            state.section = None
+        if state.section is not None and section is None:
+            state.section = None  # the layout stage closed the section at this heading
             current = None
         if state.section is not None:
             current = _section_line(layout, i, starts.get(i), i in author_lines, state, current)
             if current is not None and current.spans[0][:2] == (page.index, line.start):
                 notes.append(current)
             continue
-        candidate: Candidate | None = starts.get(i) or _number_glued_start(
-            layout, i, state, current
-        )
-        if candidate is not None and any(
-            n.marker == candidate.marker for n in notes if n.kind == "footnote"
-        ):
-            candidate = None  # one page does not number two footnotes alike
+        candidate = _footnote_candidate(layout, i, state, current, starts.get(i), notes)
         if candidate is not None and _is_footnote_start(layout, i, candidate, anchors, state):
             current = _start_note(layout, i, candidate, "footnote")
             notes.append(current)
@@ -726,16 +609,60 @@ def _read_notes(doc: Doc, layout: _Layout, state: _State, anchors: list[Candidat
             current.add_line(page, line)
             continue
         current = None
-        if runover is not None:
-            if not notes and layout.known() and layout.small(i):
-                runover.add_line(page, line)
-                continue
-            if runover.spans[-1][0] == page.index:
-                runover = None  # its run-on lines are over
+        runover = _extend_runover(layout, i, runover, notes)
     footnotes = [note for note in notes if note.kind == "footnote"]
     state.footnote = footnotes[-1] if footnotes else None
     state.entry = current if state.section else None
     return notes
+
+
+def _note_starts(page: PageText, lines: Sequence[Line]) -> tuple[dict[int, Candidate], set[int]]:
+    """The lines of a page that may start a note (by line index, the first candidate of
+    each), and those that may start an author's reference entry."""
+    starts: dict[int, Candidate] = {}
+    author_lines: set[int] = set()
+    for found in note_candidates(page.text):
+        i = line_index(lines, found.start)
+        if found.form == "author":
+            author_lines.add(i)
+        else:
+            starts.setdefault(i, found)
+    return starts, author_lines
+
+
+def _footnote_candidate(
+    layout: _Layout,
+    i: int,
+    state: _State,
+    current: _Note | None,
+    start: Candidate | None,
+    notes: Sequence[_Note],
+) -> Candidate | None:
+    """The marker that may start a footnote on line `i`: its note start, else a number
+    glued to the note's first number; none when the page already has a footnote of that
+    number (one page does not number two footnotes alike)."""
+    candidate = start or _number_glued_start(layout, i, state, current)
+    if candidate is not None and any(
+        n.marker == candidate.marker for n in notes if n.kind == "footnote"
+    ):
+        return None
+    return candidate
+
+
+def _extend_runover(
+    layout: _Layout, i: int, runover: _Note | None, notes: Sequence[_Note]
+) -> _Note | None:
+    """Line `i`, which is no footnote of this page, goes on with the previous page's last
+    footnote when it is in a footnote's font before any note of this page; the footnote
+    returned is the one that may still run on (None once its run-on lines are over)."""
+    if runover is None:
+        return None
+    if not notes and layout.known() and layout.small(i):
+        runover.add_line(layout.page, layout.lines[i])
+        return runover
+    if runover.spans[-1][0] == layout.page.index:
+        return None  # its run-on lines are over
+    return runover
 
 
 def _number_glued_start(
@@ -756,17 +683,6 @@ def _number_glued_start(
     if not rest or rest.startswith("0"):
         return None
     return Candidate(line.start, line.end, expected, "glued")
-
-
-def _ends_section(layout: _Layout, i: int) -> bool:
-    """Whether line `i` is a heading that closes a notes or references section."""
-    text = layout.lines[i].text.strip()
-    if len(text.split()) > MAX_HEADING_WORDS:
-        return False
-    if SECTION_END_HEADINGS.match(text):
-        return True
-    size = layout.line_sizes[i]
-    return layout.body_size is not None and size is not None and size > layout.body_size * 1.15
 
 
 def _section_line(
@@ -932,14 +848,33 @@ def _link(
     layouts: dict[int, _Layout],
 ) -> None:
     """Attach to each note the body markers that point to it; resolve "ibid."."""
-    used: set[tuple[int, int]] = set()
-    by_index = {page.index: page for page in pages}
+    links = _Links({page.index: page for page in pages})
+    _link_footnotes(notes, anchors, layouts, links)
+    _link_numbered(notes, anchors, layouts, links)
+    _link_author_year(notes, anchors, links)
+    _resolve_ibid(notes)
 
-    def attach(note: _Note, page: PageText, anchor: Candidate) -> None:
-        used.add((page.index, anchor.start))
-        note.anchors.append((page, anchor.start, anchor.end))
 
-    # A footnote is called from its own page.
+@dataclass
+class _Links:
+    """The markers already attached to a note, as (page index, offset)."""
+
+    by_index: dict[int, PageText]
+    used: set[tuple[int, int]] = field(default_factory=set)
+
+    def attach(self, note: _Note, index: int, anchor: Candidate) -> None:
+        self.used.add((index, anchor.start))
+        note.anchors.append((self.by_index[index], anchor.start, anchor.end))
+
+
+def _link_footnotes(
+    notes: Sequence[_Note],
+    anchors: dict[int, list[Candidate]],
+    layouts: dict[int, _Layout],
+    links: _Links,
+) -> None:
+    """A footnote is called from its own page: by the first free marker of its number,
+    a marker the layout shows as one (raised or glued) first."""
     for note in notes:
         if note.kind != "footnote":
             continue
@@ -949,14 +884,22 @@ def _link(
             for a in anchors.get(note.page.index, [])
             if a.marker == note.marker
             and a.form in ("token", "line")
-            and (note.page.index, a.start) not in used
+            and (note.page.index, a.start) not in links.used
         ]
         options.sort(key=lambda a: (not _strong(a, layout), a.start))
         if options:
-            attach(note, note.page, options[0])
-    # Endnotes and numbered references are called from anywhere: the k-th marker "3" calls
-    # the k-th note "3" (numbering that restarts in each chapter), a bracket "[3]" calls
-    # reference 3. A marker that only text suggests must come next in the numbering.
+            links.attach(note, note.page.index, options[0])
+
+
+def _link_numbered(
+    notes: Sequence[_Note],
+    anchors: dict[int, list[Candidate]],
+    layouts: dict[int, _Layout],
+    links: _Links,
+) -> None:
+    """Endnotes and numbered references are called from anywhere: the k-th marker "3"
+    calls the k-th note "3" (numbering that restarts in each chapter), a bracket "[3]"
+    calls reference 3. A marker that only text suggests must come next in the numbering."""
     numbered: dict[str, list[_Note]] = defaultdict(list)
     for note in notes:
         if note.kind != "footnote" and note.marker is not None:
@@ -967,11 +910,11 @@ def _link(
         layout = layouts[index]
         for anchor in anchors[index]:
             marker = anchor.marker
-            if marker is None or marker not in numbered or (index, anchor.start) in used:
+            if marker is None or marker not in numbered or (index, anchor.start) in links.used:
                 continue
             targets = numbered[marker]
             if anchor.form == "bracket":
-                attach(targets[0], by_index[index], anchor)
+                links.attach(targets[0], index, anchor)
                 continue
             value = _marker_value(marker)
             strong = _strong(anchor, layout)
@@ -980,20 +923,28 @@ def _link(
             target = targets[min(calls[marker], len(targets) - 1)]
             calls[marker] += 1
             last_value = value
-            attach(target, by_index[index], anchor)
-    # "(Smith, 2009)" calls the reference entry that starts with Smith and holds 2009.
+            links.attach(target, index, anchor)
+
+
+def _link_author_year(
+    notes: Sequence[_Note], anchors: dict[int, list[Candidate]], links: _Links
+) -> None:
+    """ "(Smith, 2009)" calls the reference entry that starts with Smith and holds 2009."""
     entries = [note for note in notes if note.kind == "reference" and note.marker is None]
     for index in sorted(anchors) if entries else ():
         for anchor in anchors[index]:
             if anchor.form != "author_year":
                 continue
-            quoted = by_index[index].text[anchor.start : anchor.end]
+            quoted = links.by_index[index].text[anchor.start : anchor.end]
             for item in _AUTHOR_YEAR_ITEM.finditer(quoted):
                 for entry in entries:
                     if item.group("author") in entry.text[:80] and item.group("year") in entry.text:
-                        attach(entry, by_index[index], anchor)
+                        links.attach(entry, index, anchor)
                         break
-    # "Ibid." points to the source of the note before it: its markers point there too.
+
+
+def _resolve_ibid(notes: Sequence[_Note]) -> None:
+    """ "Ibid." points to the source of the note before it: its markers point there too."""
     for previous, note in itertools.pairwise(notes):
         if re.match(r"ibid(?:em)?\b", note.text, re.IGNORECASE):
             note.ibid_of = previous.ibid_of or previous

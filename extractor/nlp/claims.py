@@ -20,25 +20,32 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure, claim_text
-from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.layout import (
+    BULLET,
+    CAPTION_LABEL,
+    MIN_ALPHA_SHARE,
+    SMALL_PRINT_RATIO,
+    PageLayout,
+    is_small,
+    looks_like_title,
+    page_layouts,
+)
+from extractor.nlp.types import PageDoc
 from extractor.pages import item_id, locate
-from extractor.text import collapse_whitespace, usual_line_length
-
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
+from extractor.text import collapse_whitespace
 
 CLAIMS_KEY = "extractor_claims"
 # The page's other prose sentences (not skipped, too few cues to be candidates).
@@ -137,15 +144,8 @@ CONTINUING_WORDS = frozenset(
 )
 # Characters that end a sentence (a segment that stops without one runs on).
 SENTENCE_ENDINGS = (".", "!", "?", '"', "'", ")", ":", ";")
-# A line is heading-like when it has at most this many words and no closing punctuation.
-MAX_HEADING_WORDS = 12
-# A sentence whose words are less than this share alphabetic is a table row or a list of
-# figures, not prose.
-MIN_ALPHA_SHARE = 0.6
 # Characters of a page a table-of-contents line ends with: dot leaders and a page number.
 _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\.\s\.\s\.)\s*\d{1,4}\s*$|^\s*\d{1,4}\s*$")
-# A list item: a bullet (any symbol, or "o" or "-"), "1." or "(a)", then a space.
-_BULLET = re.compile(r"^\s*(?:[^\w\s(\[\"'$£€¥%&]|o|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
 @cache
@@ -228,47 +228,19 @@ class ClaimFinder:
         """
         if self.skip(span):
             return None
-        found: dict[str, list[str]] = {}
         sub = span.as_doc()
-        for category, matcher in self.matchers.items():
-            for _, start, end in matcher(sub):
-                found.setdefault(category, []).append(sub[start:end].text.lower())
-        for category, token_cues in self._token_cues(span).items():
-            found.setdefault(category, []).extend(token_cues)
+        found = self._cues(span, sub)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        hedges = sorted(
-            {
-                sub[s:e].text.lower()
-                for _, s, e in self.hedges(sub)
-                if not any(self._not_hedging(t, span) for t in span[s:e])
-            }
-        )
+        hedges = self._hedges(span, sub)
         # The strongest kind counts in full, each further kind a little: a long sentence
         # that touches many kinds is not more of a claim than a pointed one.
         strongest = max((self.weights[c] for c in kinds), default=0.0)
         score = strongest + self.weights["further_kind"] * max(len(kinds) - 1, 0)
         score += sum(self.weights[c] for c in BOOST_CATEGORIES if c in found)
-        text = doc_text(span.doc)
-        flags = set(found)
+        flags = set(found) | self._flags(span)
         if hedges:
             flags.add("hedge")
-        if _BULLET.match(text[_line_start(text, span.start_char) :]):
-            flags.add("list_item")
-        elif _opens_line(text, span.start_char):
-            flags.add("paragraph_start")
-        if _ASIDE.match(span.text):
-            flags.add("aside")
-        if _is_list_lead_in(span):
-            flags.add("list_lead_in")
-        if len(span) > int(self.data["long_words"]):
-            flags.add("long")
-        elif len(span) <= int(self.data["pointed_words"]):
-            flags.add("pointed")  # a key point is often put in few words
-        if any(t.dep_ == "neg" for t in span):
-            flags.add("negation")  # "does not prohibit", "cannot address"
-        if self._after_key_intro(span):
-            flags.add("after_key_intro")
         score += sum(self.weights[f] for f in LAYOUT_FLAGS if f in flags)
         if "after_key_intro" in flags:
             score += self.weights["summary_section"]
@@ -291,6 +263,51 @@ class ClaimFinder:
             tuple(sorted(flags)),
         )
 
+    def _cues(self, span: Span, sub: Doc) -> dict[str, list[str]]:
+        """The cue phrases of each category that a sentence (`sub` is its own Doc) holds,
+        from the phrase lists and from its parse (`_token_cues`)."""
+        found: dict[str, list[str]] = {}
+        for category, matcher in self.matchers.items():
+            for _, start, end in matcher(sub):
+                found.setdefault(category, []).append(sub[start:end].text.lower())
+        for category, token_cues in self._token_cues(span).items():
+            found.setdefault(category, []).extend(token_cues)
+        return found
+
+    def _hedges(self, span: Span, sub: Doc) -> list[str]:
+        """The hedge phrases that hedge the claim ("may", "suggests"), not those that give
+        advice, leave or a premise (`_not_hedging`)."""
+        return sorted(
+            {
+                sub[s:e].text.lower()
+                for _, s, e in self.hedges(sub)
+                if not any(self._not_hedging(t, span) for t in span[s:e])
+            }
+        )
+
+    def _flags(self, span: Span) -> set[str]:
+        """What a sentence's place and shape say: a list item or a paragraph's start, an
+        aside, a list's lead-in, long or pointed, negated, after a key-points intro."""
+        text = doc_text(span.doc)
+        flags: set[str] = set()
+        if BULLET.match(text[_line_start(text, span.start_char) :]):
+            flags.add("list_item")
+        elif _opens_line(text, span.start_char):
+            flags.add("paragraph_start")
+        if _ASIDE.match(span.text):
+            flags.add("aside")
+        if _is_list_lead_in(span):
+            flags.add("list_lead_in")
+        if len(span) > int(self.data["long_words"]):
+            flags.add("long")
+        elif len(span) <= int(self.data["pointed_words"]):
+            flags.add("pointed")  # a key point is often put in few words
+        if any(t.dep_ == "neg" for t in span):
+            flags.add("negation")  # "does not prohibit", "cannot address"
+        if self._after_key_intro(span):
+            flags.add("after_key_intro")
+        return flags
+
     def skip(self, span: Span) -> bool:
         """Whether a sentence is not prose to take claims from."""
         return self.skip_reason(span) is not None
@@ -305,14 +322,14 @@ class ClaimFinder:
             return "long"
         if text.endswith("?") or _is_listed_question(span, text):
             return "question"
-        if _is_heading(text):
+        if looks_like_title(text):
             return "heading"
         if _TOC_LINE.search(text):
             return "contents"
         if sum(1 for t in words if t.is_alpha) < MIN_ALPHA_SHARE * len(words):
             return "table"
         first = re.sub(r"^\W+", "", text).split(" ", 1)[0].lower().rstrip(".:")
-        if first in self.caption_starts and re.match(r"^\W*\w+\.?\s*(?:\d|[A-Z]\b|:)", text):
+        if first in self.caption_starts and CAPTION_LABEL.match(text):
             return "caption"
         lower = text.lower()
         if any(marker in lower for marker in self.boilerplate):
@@ -344,37 +361,52 @@ class ClaimFinder:
         ):
             add("hard_statistic", match.group().strip())
         for token in span:
-            lower = token.lower_
-            if token.text == "%" or (lower in stat["number_words"] and token.i > span.start):
-                add("statistic", token.text)
-            if token.tag_ in data["comparison"]["tags"] and (
-                lower not in data["comparison"]["exclude_words"] or _compares(token)
-            ):
-                superlative = token.tag_ in ("JJS", "RBS")
-                add("superlative" if superlative else "comparison", token.text)
-            if token.tag_ == "MD":
-                if lower in data["recommendation"]["modals"]:
-                    add("recommendation", token.text)
-                elif lower in data["prediction"]["modals"]:
-                    add("prediction", token.text)
-            if token.pos_ == "VERB":
-                for category in CUE_KINDS:
-                    if token.lemma_.lower() in data[category].get("lemmas", ()):
-                        add(category, token.lemma_)
-                if token.lemma_.lower() in data["reporting_verbs"] and any(
-                    c.dep_ == "ccomp" for c in token.children
-                ):
-                    add("finding", token.lemma_ + " that")
-                    if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
-                        add("author_voice", "we " + token.lemma_)
-            mandated = self._mandate(token)
-            if mandated is not None:
-                add("recommendation", f"{token.lemma_} that ... {mandated.text}")
+            for category, cue in self._word_cues(token, span):
+                add(category, cue)
         if data["recommendation"].get("imperative") and _is_imperative(span):
             add("recommendation", "imperative: " + span.root.text)
         if span.root.lemma_ == "mean" and any(c.dep_ == "nsubj" for c in span.root.children):
             add("definition", span.root.text)
         return found
+
+    def _word_cues(self, token: Token, span: Span) -> Iterator[tuple[str, str]]:
+        """The cues one word gives, in order: a number word or "%", a comparative or
+        superlative, a modal of recommendation or prediction, a cue verb, a reporting verb
+        with its clause ("we found that"), a mandative verb and what it asks for."""
+        data = self.data
+        lower = token.lower_
+        if token.text == "%" or (
+            lower in data["statistic"]["number_words"] and token.i > span.start
+        ):
+            yield "statistic", token.text
+        if token.tag_ in data["comparison"]["tags"] and (
+            lower not in data["comparison"]["exclude_words"] or _compares(token)
+        ):
+            superlative = token.tag_ in ("JJS", "RBS")
+            yield "superlative" if superlative else "comparison", token.text
+        if token.tag_ == "MD":
+            if lower in data["recommendation"]["modals"]:
+                yield "recommendation", token.text
+            elif lower in data["prediction"]["modals"]:
+                yield "prediction", token.text
+        if token.pos_ == "VERB":
+            yield from self._verb_cues(token)
+        mandated = self._mandate(token)
+        if mandated is not None:
+            yield "recommendation", f"{token.lemma_} that ... {mandated.text}"
+
+    def _verb_cues(self, token: Token) -> Iterator[tuple[str, str]]:
+        """A verb's cues: its lemma in a category's list, a reporting verb with a clause
+        ("found that"), and the author's voice when "we" or "I" reports."""
+        data = self.data
+        lemma = token.lemma_.lower()
+        for category in CUE_KINDS:
+            if lemma in data[category].get("lemmas", ()):
+                yield category, token.lemma_
+        if lemma in data["reporting_verbs"] and any(c.dep_ == "ccomp" for c in token.children):
+            yield "finding", token.lemma_ + " that"
+            if any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in token.children):
+                yield "author_voice", "we " + token.lemma_
 
     def _mandate(self, token: Token) -> Token | None:
         """The verb a mandative verb asks for ("we suggest that the Congress *consider*").
@@ -435,20 +467,15 @@ class ClaimFinder:
         ("The main findings of the study are:")."""
         text = doc_text(span.doc)
         start = _line_start(text, span.start_char)
-        if not _BULLET.match(text[start:]):
+        if not BULLET.match(text[start:]):
             return False
         lines = text[:start].split("\n")
         for line in reversed(lines[-30:]):
-            if not line.strip() or _BULLET.match(line):
+            if not line.strip() or BULLET.match(line):
                 continue
             line = line.strip().lower()
             return line.endswith(":") and any(word in line for word in self.key_intro_words)
         return False
-
-
-# A line is a heading when it does not end a sentence and this share of its longer words
-# are capitalised ("Why Councils Should Use Social Media").
-HEADING_CAPITALS_SHARE = 0.7
 
 
 def _is_listed_question(span: Span, text: str) -> bool:
@@ -475,15 +502,6 @@ def _is_list_lead_in(span: Span) -> bool:
     if len(words) < 2 or words[-1].text != ":":
         return False
     return words[-2].pos_ in _OPEN_BEFORE_COLON
-
-
-def _is_heading(text: str) -> bool:
-    """A title-case line that does not end like a sentence."""
-    if text.rstrip().endswith((".", "!", "?", ";", ":", '."', ".'", '"', ")")):
-        return False
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if len(w) > 3]
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return bool(words) and capitalised >= HEADING_CAPITALS_SHARE * len(words)
 
 
 def _is_quantity(ent: Span) -> bool:
@@ -609,12 +627,8 @@ def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
 # The collector and the links.
 
 
-# A line in a font this much larger than the body's is a heading; text at most this
-# share of it is small print.
-HEADING_SIZE_RATIO = 1.15
 # The cue recorded for a claim chosen as the lead sentence of a summary paragraph.
 SUMMARY_LEAD_CUE = "leads a summary paragraph"
-SMALL_PRINT_RATIO = 0.9
 
 
 def collect_claims(page_docs: Sequence[PageDoc], model: LinearModel | None = None) -> list[Claim]:
@@ -699,16 +713,15 @@ def claim_candidates(
     sentence there is a candidate even without a cue), `paragraph_start` where a paragraph
     starts after a soft wrap, and less in the appendices or in small print.
     """
+    layouts = page_layouts(page_docs)
     if summary is None:
         summary = summary_ranges(page_docs)
     weights = data["weights"]
-    body = document_body_size(pd.page for pd in page_docs)
-    appended = appendix_start(page_docs)
     found: list[ClaimCandidate] = []
-    for order, pd in enumerate(page_docs):
+    for order, (pd, layout) in enumerate(zip(page_docs, layouts, strict=True)):
         ranges = summary.get(pd.page.index, [])
         text = doc_text(pd.doc)
-        leads = paragraph_leads(pd.page.text)
+        leads = layout.paragraph_leads
         front = pd.page.index <= (page_docs[-1].page.index + 1) / 2  # where summaries are
         rule_spans = {span.start for span in _candidates(pd, ranges if front else (), leads)}
         prose = sorted(
@@ -723,8 +736,8 @@ def claim_candidates(
                 "soft_paragraph_start": span.start_char in leads
                 and not _opens_line(text, span.start_char),
                 "no_cue": not span._.extractor_claim_cues,
-                "appendix": appended is not None and pd.page.index >= appended,
-                "small_print": _small_print(pd, span, body),
+                "appendix": layout.appendix,
+                "small_print": _small_print(pd, span, layout),
             }
             rank = float(span._.extractor_claim_score)
             rank += weights["summary_section"] if inside else 0.0
@@ -778,10 +791,18 @@ def add_document_features(candidates: Sequence[ClaimCandidate]) -> None:
         candidate.features["restated"] = float(restated[row])
 
 
-def _small_print(pd: PageDoc, span: Span, body: float | None) -> bool:
+def _small_print(pd: PageDoc, span: Span, layout: PageLayout) -> bool:
     """Whether a sentence is in smaller type than the body (a box, a caption, a note)."""
-    size = pd.page.size_at(span.start_char)
-    return body is not None and size is not None and size <= body * SMALL_PRINT_RATIO
+    return is_small(pd.page.size_at(span.start_char), layout.body_size, SMALL_PRINT_RATIO)
+
+
+def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
+    """Where each page is inside a summary section (as the layout stage decided), as
+    (start, end) offsets of its text."""
+    return {
+        pd.page.index: layout.summary_ranges()
+        for pd, layout in zip(page_docs, page_layouts(page_docs), strict=True)
+    }
 
 
 def _claim_features(span: Span, place: Mapping[str, bool], rank: float) -> Features:
@@ -924,58 +945,6 @@ def choose_by_rules(
     return {index: sorted(spans, key=lambda span: span.start) for index, spans in chosen.items()}
 
 
-# A line that ends a sentence and falls this short of the page's usual line ends its
-# paragraph (the text keeps no blank line between paragraphs in many reports).
-PARAGRAPH_END_SHARE = 0.85
-_SENTENCE_END_LINE = re.compile(r"[.!?:][\"'”’)\]]*(?:\s?\d{1,3})?\s*$")
-
-
-def paragraph_leads(text: str) -> frozenset[int]:
-    """Offsets of the page text where a paragraph begins after a line wrap the text kept.
-
-    spaCy reads soft wraps as spaces, so a paragraph whose last line is fairly long looks
-    like a run-on; on the page, that line ends a sentence short of the right margin.
-    """
-    lines = text.split("\n")
-    usual = usual_line_length(lines)
-    leads: set[int] = set()
-    position = 0
-    for line, following in itertools.pairwise(lines):
-        position += len(line) + 1
-        if (
-            usual is not None
-            and following.strip()
-            and len(line.rstrip()) < PARAGRAPH_END_SHARE * usual
-            and _SENTENCE_END_LINE.search(line)
-        ):
-            leads.add(position + len(following) - len(following.lstrip()))
-    return frozenset(leads)
-
-
-# A page whose first lines hold a heading like this starts the appendices.
-_APPENDIX_HEADING = re.compile(r"^(?:appendix|annex|annexe)\b(?:\s+[A-Z0-9IVX]{1,4}\b)?", re.I)
-# How many of a page's first non-empty lines are looked at for that heading.
-APPENDIX_HEADING_LINES = 3
-
-
-def appendix_start(page_docs: Sequence[PageDoc]) -> int | None:
-    """The index of the page where a document's appendices begin, or None.
-
-    Appendices come at the end: the first page in the second half of the document whose
-    first lines start with "Appendix" or "Annex" (a title or a running header) opens them.
-    """
-    if not page_docs:
-        return None
-    half = page_docs[-1].page.index / 2
-    for pd in page_docs:
-        if pd.page.index <= half:
-            continue
-        lines = [line.strip() for line in pd.page.text.split("\n") if line.strip()]
-        if any(_APPENDIX_HEADING.match(line) for line in lines[:APPENDIX_HEADING_LINES]):
-            return pd.page.index
-    return None
-
-
 def _candidates(
     pd: PageDoc, ranges: Sequence[tuple[int, int]], leads: frozenset[int]
 ) -> list[Span]:
@@ -988,81 +957,6 @@ def _candidates(
         ):
             spans.append(span)
     return spans
-
-
-def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
-    """Where each page is inside a summary section, as (start, end) offsets of its text.
-
-    A summary section opens at a heading such as "Executive summary", "Key findings" or
-    "What GAO Found" (alone on its line, or starting it: "SUMMARY: The FAA proposes",
-    "Results in Brief Agencies can ..."; at the top of its page where pypdf read the
-    heading last) and closes at the next heading of its rank (a
-    line in a font at least as large, where the fonts are known, or a common section
-    name), or after `max_summary_pages` pages.
-    """
-    data = cue_data()
-    summary_heads = frozenset(data["summary_headings"])
-    other_heads = frozenset(data["other_headings"])
-    body = document_body_size(pd.page for pd in page_docs)
-    out: dict[int, list[tuple[int, int]]] = {}
-    opened: int | None = None  # page index where the open section began
-    level: float | None = None  # font size of its heading
-    for pd in page_docs:
-        page = pd.page
-        start = 0 if opened is not None else None
-        if opened is not None and page.index - opened >= int(data["max_summary_pages"]):
-            start = opened = None
-        lines = page_lines(page.text)
-        sizes = line_sizes(page, lines)
-        ranges = out.setdefault(page.index, [])
-        for i, (line, size) in enumerate(zip(lines, sizes, strict=True)):
-            if _opens_summary(line.text, summary_heads):
-                if start is None:
-                    start, opened, level = line.start, page.index, size
-                    if sum(1 for rest in lines[i + 1 :] if rest.text.strip()) < 2:
-                        # pypdf put a side or title heading after the text it heads
-                        start = 0
-                continue
-            if start is None:
-                continue
-            heading = len(
-                line.text.split()
-            ) <= MAX_HEADING_WORDS and not line.text.rstrip().endswith((".", ",", ";"))
-            large = (
-                heading
-                and body is not None
-                and size is not None
-                and size >= body * HEADING_SIZE_RATIO
-                and (level is None or size >= level)
-            )
-            if large or heading_key(line.text) in other_heads:
-                ranges.append((start, line.start))
-                start = opened = None
-        if start is not None:
-            ranges.append((start, len(page.text)))
-    return {index: [r for r in ranges if r[1] > r[0]] for index, ranges in out.items()}
-
-
-def _opens_summary(line: str, headings: frozenset[str]) -> bool:
-    """Whether a line is a summary heading, or starts with one ("SUMMARY: ...")."""
-    if heading_key(line) in headings:
-        return True
-    stripped = line.strip()
-    if ":" in stripped:
-        prefix = stripped.split(":", 1)[0]
-        if heading_key(prefix) in headings and prefix.strip().isupper():
-            return True
-    # A side heading pypdf ran into its paragraph: "Results in Brief Agencies can ...".
-    words = stripped.split()
-    for n in range(2, min(len(words), 5)):
-        head = " ".join(words[:n])
-        if (
-            heading_key(head) in headings
-            and all(w[:1].isupper() or (w.islower() and len(w) <= 3) for w in words[:n])
-            and words[n][:1].isupper()
-        ):
-            return True
-    return False
 
 
 def _run_on(doc: Doc) -> Span | None:

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -30,10 +30,8 @@ from extractor.money import (
     parse_money,
 )
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.types import PageDoc
 from extractor.pages import item_id, locate
-
-if TYPE_CHECKING:
-    from extractor.extract import PageDoc
 
 FACTORY = "extractor_costs"
 SPANS_KEY = "extractor_costs"
