@@ -80,6 +80,8 @@ class CostFigure:
     subject: str | None
     qualifier: str | None
     kind: CostKind
+    # Why the amount may be misread ("1.200" on a page of unknown language); absent if none.
+    warning: str | None = field(default=None, metadata=_OMIT_WHEN_NONE)
     boxes: tuple[Box, ...] = ()
     review: Review | None = field(default=None, metadata=_OMIT_WHEN_NONE)
 

@@ -18,9 +18,11 @@ import functools
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from extractor.locales import SPACES, MoneyLocale, fold_words, money_locale, page_number_style
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "costs.json"
 
@@ -68,6 +70,7 @@ class Money:
     currency: str
     qualifier: str | None
     words_currency: bool = False
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class _Atom:
     prefix: bool
     negative: bool = False
     words_currency: bool = False
+    warning: str | None = None
 
     @property
     def value(self) -> float:
@@ -99,6 +103,119 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 # After-the-number notation of French, German and others: "50 000 $", "1.000.000 €", "3,5 M$".
 _NUM_CONTINENTAL = r"\d{1,3}(?:[ .]\d{3})+(?:,\d{1,2})?(?!\d)|\d+,\d{1,2}(?!\d)"
 _NOT_NUMBER_AFTER = r"(?![\w%$£€#]|[.,]\d)"
+# Any number in a language that is not English: groups of three after ".", "," or a space
+# ("64.209,65", "50 000", "1,234.5"), or digits with one decimal mark ("64209.65", "3,5");
+# `read_number` decides which mark is which.
+_NUM_LOCAL = r"\d{1,3}(?:[.,\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d+)?(?![\d])|\d+(?:[.,]\d+)?(?![\d])"
+_GROUPED_CONTINENTAL = re.compile(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d{1,2}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number's value and, where its style is ambiguous, a warning that says so."""
+
+    value: float
+    warning: str | None = None
+
+
+def read_number(
+    text: str,
+    locale: MoneyLocale,
+    assumed_decimal: str = ".",
+    page_style: str | None = None,
+) -> Reading:
+    """The value of a number as `locale` writes it: "64.209,65" is 64209.65 in Spanish.
+
+    Only "1.200" and "1,234" (one mark, three digits after it, at most three before) read
+    two ways; they follow the page's language, and where that is unknown the mark is
+    `assumed_decimal`'s. Such a figure gets a warning unless the language groups thousands
+    with that mark, or, the language unknown, the page's unambiguous numbers
+    (`page_style`) show the style assumed. Marks that can only be one thing need no
+    language: "64209.65" and "3,5" are decimals, "1.234.567" and "50 000" are grouped.
+    """
+    marks = [(i, " " if c in SPACES else c) for i, c in enumerate(text) if not c.isdigit()]
+    if not marks:
+        return Reading(float(text))
+    index, last = marks[-1]
+    warning = None
+    if last == " " or sum(c == last for _, c in marks) > 1:
+        point: str | None = None
+    elif len({c for _, c in marks}) > 1:
+        point = last
+    else:
+        before, after = text[:index], text[index + 1 :]
+        if len(after) != 3 or not 1 <= len(before) <= 3 or before.startswith("0"):
+            point = last
+        else:
+            known = locale.decimal is not None
+            chosen = locale.decimal if known else assumed_decimal
+            point = last if last == chosen else None
+            trusted = last in locale.groups if known else page_style == chosen
+            if not trusted:
+                warning = _ambiguity(text, last, point is not None, locale)
+    digits = "".join(
+        c if c.isdigit() else ("." if i == index and point is not None else "")
+        for i, c in enumerate(text)
+    )
+    reading = Reading(float(digits), warning)
+    return reading
+
+
+def _ambiguity(text: str, mark: str, as_decimal: bool, locale: MoneyLocale) -> str:
+    whole = float(re.sub(r"\D", "", text))
+    read, other = (whole / 1000, whole) if as_decimal else (whole, whole / 1000)
+    role = "the decimal mark" if as_decimal else "a thousands separator"
+    why = (
+        f"the page's language, {locale.language}, writes it so"
+        if locale.language
+        else "the page's language is unknown"
+    )
+    return (
+        f"ambiguous number {text!r}: read as {_round(read):g}, {mark!r} taken as {role} "
+        f"({why}); {_round(other):g} in the other style"
+    )
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The words and symbols of one language's money: the English lexicon, with the
+    language's own scale words, currency names and symbols (CLDR) over it."""
+
+    locale: MoneyLocale
+    multiplier_words: dict[str, float]
+    currency_words: dict[str, tuple[str, float]]
+    prefix_symbols: dict[str, str]
+    suffix_symbols: dict[str, str]
+
+    @property
+    def local(self) -> bool:
+        """True for a language other than English, whose numbers `_NUM_LOCAL` reads."""
+        return self.locale.language not in (None, "en")
+
+
+@functools.cache
+def vocabulary(language: str | None) -> _Vocabulary:
+    """The money words of `language` (None: unknown, the English lexicon alone)."""
+    cur = lexicon().section("currency")
+    codes = tuple(cur["codes"])
+    locale = money_locale(language, codes)
+    multipliers: dict[str, float] = lexicon().section("multipliers", "words")
+    words = {fold_words(word): float(value) for word, value in multipliers.items()}
+    names = {fold_words(name): (str(c), float(scale)) for name, (c, scale) in cur["words"].items()}
+    prefix = dict(cur["prefix_symbols"])
+    suffix = dict(cur["suffix_symbols"])
+    if locale.language not in (None, "en"):
+        words.update(locale.scale_words)
+        names.update(locale.currency_names)
+        for symbol, code in locale.currency_symbols.items():
+            prefix.setdefault(symbol, code)
+            suffix.setdefault(symbol, code)
+    return _Vocabulary(locale, words, names, prefix, suffix)
+
+
+def _word_alternatives(items: Iterable[str]) -> str:
+    """`alternatives`, with any white space inside a word matching any run of it."""
+    return alternatives(items).replace(r"\ ", r"\s+")
 
 
 @dataclass(frozen=True)
@@ -113,20 +230,30 @@ class _Patterns:
 
 
 @functools.cache
-def _patterns() -> _Patterns:
+def _patterns(language: str | None = None) -> _Patterns:
     lex = lexicon()
+    vocab = vocabulary(language)
     cur = lex.section("currency")
     mult = lex.section("multipliers")
-    prefix_symbols = alternatives(cur["prefix_symbols"])
+    prefix_symbols = alternatives(vocab.prefix_symbols)
     codes = alternatives(cur["codes"])
-    suffix_symbols = alternatives(cur["suffix_symbols"])
-    words = alternatives(cur["words"])
+    suffix_symbols = alternatives(vocab.suffix_symbols)
+    words = _word_alternatives(vocab.currency_words)
     pence = alternatives(cur["pence_letters"])
-    mult_words = alternatives(mult["words"])
+    mult_words = _word_alternatives(vocab.multiplier_words)
     mult_abbr = alternatives(mult["abbreviations"])
     mult_letters = alternatives(mult["letters"])
     mult_symbol = alternatives(mult["before_suffix_symbol"])
+    # "1,2 million d'euros", "3,5 miliardi di euro": the word between scale and currency.
+    links = alternatives(mult["links_to_currency"])
     number_words = alternatives([*lex.section("number_words"), *lex.section("number_scales")])
+    number = _NUM_LOCAL if vocab.local else _NUM
+    suffix_number = _NUM_LOCAL if vocab.local else f"{_NUM_CONTINENTAL}|{_NUM}"
+    # A local table's dot leaders ("Valor del solar.......12.580,00 €") may run up to an
+    # amount; a lone "." before digits is part of a number.
+    suffix_start = r"(?<![\w,$£€#/])(?<!(?<!\.)\.)" if vocab.local else r"(?<![\w.,$£€#/])"
+    # "-19.440,42 €" in a local table is negative; English keeps its rules for "-".
+    suffix_sign = r"(?P<s_neg>[-−](?=\d))?" if vocab.local else r"(?P<s_neg>(?!))?"
 
     def multiplier(name: str) -> str:
         return (
@@ -139,7 +266,7 @@ def _patterns() -> _Patterns:
             (?<![A-Za-z0-9$£€¥#%&@_])
             (?P<p_cur>{prefix_symbols}|(?:{codes})(?=\s?[\d(-]))
             [ ]?(?P<p_paren>\()?(?P<p_neg>-)?
-            (?P<p_num>{_NUM})
+            (?P<p_num>{number})
             (?(p_paren)\))
             (?:{multiplier("p_")}|{_NOT_NUMBER_AFTER})
             (?:[ ](?P<p_sterling>sterling)\b)?
@@ -148,9 +275,10 @@ def _patterns() -> _Patterns:
             (?<![\w.,$£€])(?P<c_num>\d+(?:\.\d+)?)(?P<c_cur>{pence})(?![\w%]|\.m\.)
         )
         |(?P<suffix>
-            (?<![\w.,$£€#/])
-            (?P<s_num>{_NUM_CONTINENTAL}|{_NUM})
-            (?:\s{{0,2}}(?P<s_mw>(?i:{mult_words}))(?:\s+(?:de|d')\s*|\s+|\b)
+            {suffix_start}
+            {suffix_sign}
+            (?P<s_num>{suffix_number})
+            (?:\s{{0,2}}(?P<s_mw>(?i:{mult_words}))(?:\s+(?i:{links})\s*|\s+|\b)
               |\s?(?P<s_ms>{mult_symbol})(?=[$€£])
               |\s?(?P<s_ma>(?i:{mult_abbr}))\s+
               |\s?|-)
@@ -176,12 +304,12 @@ def _patterns() -> _Patterns:
     return _Patterns(
         atom=re.compile(atom, re.VERBOSE),
         bare_after=re.compile(
-            rf"(?P<conn>{connector})(?P<num>{_NUM})"
+            rf"(?P<conn>{connector})(?P<num>{number})"
             rf"(?:{multiplier('')}|{_NOT_NUMBER_AFTER})"
             r"(?!\s*(?:per\s*cent|percent|%))"
         ),
         bare_before=re.compile(
-            rf"(?<![\w.,$£€/-])(?P<num>{_NUM_CONTINENTAL}|{_NUM})"
+            rf"(?<![\w.,$£€/-])(?P<num>{suffix_number})"
             rf"(?:{multiplier('')})?(?P<conn>{connector})$"
         ),
         between_atoms=re.compile(rf"(?P<conn>{connector})"),
@@ -195,10 +323,36 @@ def _patterns() -> _Patterns:
 
 def parse_number(text: str, continental: bool = False) -> float:
     """Parse "1,234.5" (or, with `continental`, "1 234,5" / "1.234.567") to a float."""
-    grouped = re.fullmatch(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+,\d{1,2}", text)
-    if continental and grouped:
-        return float(text.replace(" ", "").replace(".", "").replace(",", "."))
-    return float(text.replace(",", ""))
+    return read_number(text, money_locale(None), _assumed_decimal(text, continental)).value
+
+
+def _assumed_decimal(text: str, continental: bool) -> str:
+    """The decimal mark a number of unknown language is read with: "," for one after its
+    currency that is grouped the continental way ("1.500 €", "3,5 €"), else "."."""
+    return "," if continental and _GROUPED_CONTINENTAL.fullmatch(text) else "."
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What reading one text's money depends on: its language's words and patterns, the
+    dollars a bare "$" means, and the number style the page shows where its language is
+    unknown."""
+
+    vocab: _Vocabulary
+    patterns: _Patterns
+    dollar: str
+    suffix_dollar: str
+    page_style: str | None
+
+    def number(self, text: str, continental: bool = False) -> Reading:
+        assumed = _assumed_decimal(text, continental)
+        return read_number(text, self.vocab.locale, assumed, self.page_style)
+
+
+def _context(text: str, dollar: str, suffix_dollar: str, language: str | None) -> _Context:
+    vocab = vocabulary(language)
+    style = page_number_style(text) if vocab.locale.decimal is None else None
+    return _Context(vocab, _patterns(language), dollar, suffix_dollar, style)
 
 
 def parse_number_words(text: str) -> float | None:
@@ -234,11 +388,11 @@ def _is_year(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}", text)) and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]
 
 
-def _multiplier(match: re.Match[str], prefix: str) -> float | None:
+def _multiplier(match: re.Match[str], prefix: str, vocab: _Vocabulary) -> float | None:
     mult = lexicon().section("multipliers")
     groups = match.groupdict()
     if word := groups.get(f"{prefix}mw"):
-        return float(mult["words"][word.lower()])
+        return vocab.multiplier_words[fold_words(word)]
     if abbr := groups.get(f"{prefix}ma"):
         return float(mult["abbreviations"][abbr.lower()])
     if letter := groups.get(f"{prefix}ml") or groups.get(f"{prefix}ms"):
@@ -246,17 +400,14 @@ def _multiplier(match: re.Match[str], prefix: str) -> float | None:
     return None
 
 
-def _word_currency(word: str) -> tuple[str, float]:
-    words: dict[str, list[Any]] = lexicon().section("currency", "words")
-    for key, (code, scale) in words.items():
-        if key.lower() == " ".join(word.lower().split()):
-            return str(code), float(scale)
-    raise KeyError(word)
+def _word_currency(word: str, vocab: _Vocabulary) -> tuple[str, float]:
+    return vocab.currency_words[fold_words(word)]
 
 
-def _atom(match: re.Match[str], text: str, dollar: str, suffix_dollar: str) -> _Atom | None:
+def _atom(match: re.Match[str], text: str, context: _Context) -> _Atom | None:
     """The amount of one match of the atom pattern, or None where it is not money."""
     cur = lexicon().section("currency")
+    vocab, dollar, suffix_dollar = context.vocab, context.dollar, context.suffix_dollar
     start, end = match.span()
 
     def code(symbol_code: str, default_dollar: str) -> str:
@@ -266,59 +417,64 @@ def _atom(match: re.Match[str], text: str, dollar: str, suffix_dollar: str) -> _
         if re.fullmatch(r"0\d+", match.group("p_num")):
             return None  # "£000" heads a table in thousands; it is not an amount
         symbol = match.group("p_cur")
-        currency = cur["prefix_symbols"].get(symbol, symbol)
+        currency = vocab.prefix_symbols.get(symbol, symbol)
         negative = bool(match.group("p_paren") or match.group("p_neg"))
         if not negative and start >= 1 and text[start - 1] == "-":
             # "-£5" is negative; "£20-£45" is a range.
             negative = start == 1 or text[start - 2] in " \t\n(["
             start -= 1 if negative else 0
+        reading = context.number(match.group("p_num"))
         return _Atom(
             start,
             end,
-            parse_number(match.group("p_num")),
-            _multiplier(match, "p_"),
+            reading.value,
+            _multiplier(match, "p_", vocab),
             1.0,
             code(currency, dollar),
             prefix=True,
             negative=negative,
+            warning=reading.warning,
         )
     if match.group("pence"):
         currency, scale = cur["pence_letters"][match.group("c_cur")]
         return _Atom(start, end, float(match.group("c_num")), None, scale, currency, prefix=False)
     if match.group("suffix"):
         number_text = match.group("s_num")
-        multiplier = _multiplier(match, "s_")
+        multiplier = _multiplier(match, "s_", vocab)
         if sym := match.group("s_ms"):
             multiplier = float(lexicon().section("multipliers", "before_suffix_symbol")[sym])
         if match.group("s_sym"):
             currency, scale, words_currency = (
-                code(cur["suffix_symbols"][match.group("s_sym")], suffix_dollar),
+                code(vocab.suffix_symbols[match.group("s_sym")], suffix_dollar),
                 1.0,
                 False,
             )
         elif match.group("s_code"):
             currency, scale, words_currency = match.group("s_code"), 1.0, False
         else:
-            word_code, scale = _word_currency(match.group("s_word"))
+            word_code, scale = _word_currency(match.group("s_word"), vocab)
             currency, words_currency = code(word_code, dollar), True
         if multiplier is None and _is_year(number_text):
             return None  # "fiscal year 2005 dollars", "2023 $$$"
         # "1.500 €" is 1500, but "2.250 million dollars" is English: 2.25 million.
         continental = not words_currency or not re.fullmatch(r"\d{1,3}\.\d{3}", number_text)
+        reading = context.number(number_text, continental=continental)
         return _Atom(
             start,
             end,
-            parse_number(number_text, continental=continental),
+            reading.value,
             multiplier,
             scale,
             currency,
             prefix=False,
+            negative=bool(match.group("s_neg")),
             words_currency=words_currency,
+            warning=reading.warning,
         )
     value = parse_number_words(match.group("w_num"))
     if value is None:
         return None
-    word_code, scale = _word_currency(match.group("w_cur"))
+    word_code, scale = _word_currency(match.group("w_cur"), vocab)
     return _Atom(
         start, end, value, None, scale, code(word_code, dollar), prefix=False, words_currency=True
     )
@@ -361,28 +517,30 @@ def _connector_allowed(conn: str, lead: str | None) -> bool:
     return word not in needs or lead in needs[word]
 
 
-def _bare_number_after(text: str, atom: _Atom) -> tuple[_Atom, _Atom] | None:
+def _bare_number_after(text: str, atom: _Atom, context: _Context) -> tuple[_Atom, _Atom] | None:
     """ "£10-15k", "$5 to 10 million": a bare number after `atom` that ends a range."""
     if not atom.prefix or atom.negative:
         return None
-    match = _patterns().bare_after.match(text, atom.end)
+    match = context.patterns.bare_after.match(text, atom.end)
     if not match:
         return None
     lead = _lead(text, atom.start)
     if not _connector_allowed(match.group("conn"), lead[0] if lead else None):
         return None
     number_text = match.group("num")
-    multiplier = _multiplier(match, "")
+    multiplier = _multiplier(match, "", context.vocab)
     if multiplier is None and match.group("conn").strip() == "-" and _is_year(number_text):
         return None
+    reading = context.number(number_text)
     high = _Atom(
         match.start("num"),
         match.end(),
-        parse_number(number_text),
+        reading.value,
         multiplier if multiplier is not None else atom.multiplier,
         atom.scale,
         atom.currency,
         prefix=False,
+        warning=reading.warning,
     )
     low = atom if atom.multiplier is not None else _with_multiplier(atom, high.multiplier)
     if low.value > high.value:
@@ -390,26 +548,29 @@ def _bare_number_after(text: str, atom: _Atom) -> tuple[_Atom, _Atom] | None:
     return low, high
 
 
-def _bare_number_before(text: str, atom: _Atom) -> _Atom | None:
+def _bare_number_before(text: str, atom: _Atom, context: _Context) -> _Atom | None:
     """ "4.5 to 5.5 cents", "0 à 50 000 $": a bare number before `atom` that starts a range."""
     if atom.prefix or atom.negative:
         return None
-    match = _patterns().bare_before.search(text, max(0, atom.start - LOOKBACK_CHARS), atom.start)
+    window = max(0, atom.start - LOOKBACK_CHARS)
+    match = context.patterns.bare_before.search(text, window, atom.start)
     if not match:
         return None
     lead = _lead(text, match.start())
     if not _connector_allowed(match.group("conn"), lead[0] if lead else None):
         return None
     number_text = match.group("num")
-    multiplier = _multiplier(match, "") or atom.multiplier
+    multiplier = _multiplier(match, "", context.vocab) or atom.multiplier
+    reading = context.number(number_text, continental=True)
     low = _Atom(
         match.start(),
         match.end("num"),
-        parse_number(number_text, continental=True),
+        reading.value,
         multiplier,
         atom.scale,
         atom.currency,
         prefix=False,
+        warning=reading.warning,
     )
     if _is_year(number_text) and atom.multiplier is None:
         return None
@@ -419,17 +580,7 @@ def _bare_number_before(text: str, atom: _Atom) -> _Atom | None:
 
 
 def _with_multiplier(atom: _Atom, multiplier: float | None) -> _Atom:
-    return _Atom(
-        atom.start,
-        atom.end,
-        atom.number,
-        multiplier,
-        atom.scale,
-        atom.currency,
-        atom.prefix,
-        atom.negative,
-        atom.words_currency,
-    )
+    return replace(atom, multiplier=multiplier)
 
 
 def _joins(text: str, left: _Atom, right: _Atom) -> bool:
@@ -448,10 +599,10 @@ def _joins(text: str, left: _Atom, right: _Atom) -> bool:
     return True
 
 
-def _find_atoms(text: str, dollar: str, suffix_dollar: str) -> list[_Atom]:
+def _find_atoms(text: str, context: _Context) -> list[_Atom]:
     atoms = []
-    for match in _patterns().atom.finditer(text):
-        atom = _atom(match, text, dollar, suffix_dollar)
+    for match in context.patterns.atom.finditer(text):
+        atom = _atom(match, text, context)
         word = match.group("s_word") or match.group("w_cur")
         if atom is not None and not (word and _weighs(text, atom, word)):
             atoms.append(atom)
@@ -473,26 +624,21 @@ def _accounting_negative(text: str, atom: _Atom) -> _Atom:
     )
     if not in_row:
         return atom
-    return _Atom(
-        atom.start - 1,
-        atom.end + 1,
-        atom.number,
-        atom.multiplier,
-        atom.scale,
-        atom.currency,
-        atom.prefix,
-        True,
-        atom.words_currency,
-    )
+    return replace(atom, start=atom.start - 1, end=atom.end + 1, negative=True)
 
 
-def find_money(text: str, dollar: str = "USD", suffix_dollar: str = "CAD") -> list[Money]:
+def find_money(
+    text: str, dollar: str = "USD", suffix_dollar: str = "CAD", language: str | None = None
+) -> list[Money]:
     """Every money expression in `text`, in order, ranges joined.
 
     `dollar` is the currency of a bare "$" before a number; `suffix_dollar` of one after it
-    ("50 000 $", the Canadian French notation).
+    ("50 000 $", the Canadian French notation). `language` (ISO 639-1, None if unknown) is
+    the language `text` is written in: its number style, scale words and currency names
+    (`extractor.locales`) are read besides the English ones.
     """
-    atoms = [_accounting_negative(text, a) for a in _find_atoms(text, dollar, suffix_dollar)]
+    context = _context(text, dollar, suffix_dollar, language)
+    atoms = [_accounting_negative(text, a) for a in _find_atoms(text, context)]
     found: list[Money] = []
     i = 0
     while i < len(atoms):
@@ -503,9 +649,9 @@ def find_money(text: str, dollar: str = "USD", suffix_dollar: str = "CAD") -> li
             if low.multiplier is None and high.multiplier is not None:
                 low = _with_multiplier(low, high.multiplier)
             i += 1
-        elif pair := _bare_number_after(text, atom):
+        elif pair := _bare_number_after(text, atom, context):
             low, high = pair
-        elif (before := _bare_number_before(text, atom)) and (
+        elif (before := _bare_number_before(text, atom, context)) and (
             not found or found[-1].end <= before.start
         ):
             low, high = before, atom
@@ -544,6 +690,7 @@ def _money(text: str, low: _Atom, high: _Atom | None) -> Money:
         currency=low.currency,
         qualifier=qualifier,
         words_currency=low.words_currency or bool(high and high.words_currency),
+        warning=low.warning or (high.warning if high is not None else None),
     )
 
 
@@ -552,12 +699,14 @@ def _round(value: float) -> float:
     return float(f"{value:.10g}")
 
 
-def candidate_spans(text: str) -> list[tuple[int, int]]:
+def candidate_spans(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Where the rules see something money-shaped, kept or not (a year, a weight...)."""
-    return [match.span() for match in _patterns().atom.finditer(text)]
+    return [match.span() for match in _patterns(language).atom.finditer(text)]
 
 
-def parse_money(text: str, dollar: str = "USD", suffix_dollar: str = "CAD") -> Money | None:
+def parse_money(
+    text: str, dollar: str = "USD", suffix_dollar: str = "CAD", language: str | None = None
+) -> Money | None:
     """The one money expression that makes up `text` (e.g. an entity's text), or None."""
-    found = find_money(text, dollar, suffix_dollar)
+    found = find_money(text, dollar, suffix_dollar, language)
     return found[0] if len(found) == 1 else None

@@ -6,6 +6,10 @@ veto "pounds" that weigh. The tokens, tags and dependency parse then give each a
 it is paid per (`unit`), what it is the amount of (`subject`) and what it measures
 (`kind`). Results: `doc.spans["extractor_costs"]`, each span's `._.extractor_cost` a
 `CostValue`. The component also runs on `spacy.blank("en")`, with fewer clues.
+
+The language of a page decides how its numbers and words read ("1.200" is 1200 on a
+Spanish page, 1.2 on an English one): `doc.user_data["extractor_language"]` (ISO 639-1,
+set by language identification), else the component's `language` config, else unknown.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from extractor.locales import fold_words, money_locale
 from extractor.model import CostFigure, CostKind
 from extractor.money import (
     Money,
@@ -37,6 +42,8 @@ FACTORY = "extractor_costs"
 SPANS_KEY = "extractor_costs"
 EXTENSION = "extractor_cost"
 ID_PREFIX = "cost"
+# Where the page's language (ISO 639-1) reaches the component; absent or None: unknown.
+LANGUAGE_KEY = "extractor_language"
 
 # How far (characters) after an amount its unit may start, and before it a "cost per X".
 UNIT_WINDOW_CHARS = 80
@@ -87,6 +94,7 @@ class CostValue:
     subject: str | None
     qualifier: str | None
     kind: CostKind
+    warning: str | None = None
 
 
 def register_extensions() -> None:
@@ -117,6 +125,7 @@ register_extensions()
         "use_entities": True,
         "dollar_currency": "USD",
         "suffix_dollar_currency": "CAD",
+        "language": None,
     },
 )
 def make_cost_component(
@@ -126,10 +135,13 @@ def make_cost_component(
     use_entities: bool,
     dollar_currency: str,
     suffix_dollar_currency: str,
+    language: str | None,
 ) -> CostFinder:
     """Build the component. A "$" before a number is `dollar_currency`; one after it
-    ("50 000 $", as Canadian French prints it) is `suffix_dollar_currency`."""
-    return CostFinder(spans_key, use_entities, dollar_currency, suffix_dollar_currency)
+    ("50 000 $", as Canadian French prints it) is `suffix_dollar_currency`. `language`
+    (ISO 639-1) is that of every page whose Doc does not name its own in
+    `doc.user_data["extractor_language"]`; None leaves such pages' language unknown."""
+    return CostFinder(spans_key, use_entities, dollar_currency, suffix_dollar_currency, language)
 
 
 class CostFinder:
@@ -141,11 +153,18 @@ class CostFinder:
         use_entities: bool = True,
         dollar_currency: str = "USD",
         suffix_dollar_currency: str = "CAD",
+        language: str | None = None,
     ) -> None:
         self.spans_key = spans_key
         self.use_entities = use_entities
         self.dollar = dollar_currency
         self.suffix_dollar = suffix_dollar_currency
+        self.language = language
+
+    def language_of(self, doc: Doc) -> str | None:
+        """The language of `doc`'s page: what identification set, else the configured one."""
+        named = doc.user_data.get(LANGUAGE_KEY)
+        return named if isinstance(named, str) and named else self.language
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -166,13 +185,14 @@ class CostFinder:
         found = self.find(doc)
         if not found:
             return []
-        view = _DocView(doc)
+        view = _DocView(doc, self.language_of(doc))
         limits = [m.lead_start for m in found[1:]] + [len(doc_text(doc))] if found else []
         return [_value(view, money, limit) for money, limit in zip(found, limits, strict=True)]
 
     def find(self, doc: Doc) -> list[Money]:
         """The money expressions of `doc`: the rules' matches plus the model's MONEY entities."""
-        found = find_money(doc_text(doc), self.dollar, self.suffix_dollar)
+        language = self.language_of(doc)
+        found = find_money(doc_text(doc), self.dollar, self.suffix_dollar, language)
         if not (self.use_entities and doc.has_annotation("ENT_IOB")):
             return found
         ents = [e for e in doc.ents if e.label_ in ("MONEY", "QUANTITY")]
@@ -181,14 +201,14 @@ class CostFinder:
             found = [m for m in found if not _weighed(doc, m, quantities)]
         # A MONEY entity where the rules saw nothing money-shaped at all: the tokens
         # found what the characters did not (text glued to a word, say).
-        seen = [*candidate_spans(doc_text(doc)), *((m.start, m.end) for m in found)]
+        seen = [*candidate_spans(doc_text(doc), language), *((m.start, m.end) for m in found)]
         extra = []
         for ent in ents:
             if ent.label_ != "MONEY" or any(
                 start < ent.end_char and ent.start_char < end for start, end in seen
             ):
                 continue
-            money = parse_money(ent.text, self.dollar, self.suffix_dollar)
+            money = parse_money(ent.text, self.dollar, self.suffix_dollar, language)
             if money is not None:
                 extra.append(_shifted(money, ent.start_char))
         return sorted(found + extra, key=lambda m: m.start)
@@ -215,24 +235,21 @@ def _overlaps(span: Span, start: int, end: int) -> bool:
 
 
 def _shifted(money: Money, offset: int) -> Money:
-    return Money(
-        money.start + offset,
-        money.end + offset,
-        money.lead_start + offset,
-        money.tail_end + offset,
-        money.amount,
-        money.amount_max,
-        money.currency,
-        money.qualifier,
-        money.words_currency,
+    return replace(
+        money,
+        start=money.start + offset,
+        end=money.end + offset,
+        lead_start=money.lead_start + offset,
+        tail_end=money.tail_end + offset,
     )
 
 
 class _DocView:
     """A Doc with what the rules ask of it: token lookup by offset and which layers it has."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, language: str | None = None) -> None:
         self.doc = doc
+        self.language = language
         self.text = doc_text(doc)
         self.starts = [t.idx for t in doc]
         self.ends = [t.idx + len(t) for t in doc]
@@ -286,6 +303,7 @@ def _value(view: _DocView, money: Money, limit: int) -> CostValue:
         subject=subject,
         qualifier=qualifier,
         kind=_kind(view, root, money),
+        warning=money.warning,
     )
 
 
@@ -361,6 +379,12 @@ def unit_after(view: _DocView, char: int) -> tuple[str | None, int]:
     patterns = _unit_patterns()
     text = view.text
     end_limit = min(len(text), char + UNIT_WINDOW_CHARS)
+    if view.language not in (None, "en") and (
+        local := _local_unit_pattern(view.language).match(text, char, end_limit)
+    ):
+        # "£10 yr awr", "12 € por hora": the language's own "per" phrase.
+        per_units = money_locale(view.language).per_units
+        return per_units[fold_words(local.group("phrase"))], local.end()
     if match := patterns.of_period.match(text, char, end_limit):
         return units["period_adjectives"][match.group("adj").lower()], match.end()
     match = patterns.after.match(text, char, end_limit)
@@ -384,6 +408,16 @@ def unit_after(view: _DocView, char: int) -> tuple[str | None, int]:
             return "each", match.start("per") + len("each")
         return None, char
     return phrase
+
+
+@functools.cache
+def _local_unit_pattern(language: str | None) -> re.Pattern[str]:
+    """The "per" phrases of `language` right after an amount ("yr awr", "por hora")."""
+    phrases = money_locale(language).per_units
+    if not phrases:
+        return re.compile(r"(?!)")
+    words = alternatives(phrases).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?i)\s*(?P<phrase>{words})(?![\w])")
 
 
 def _unit_phrase(view: _DocView, char: int, first_word_only: bool) -> tuple[str, int] | None:
@@ -813,7 +847,8 @@ def collect_cost_figures(page_docs: Sequence[PageDoc]) -> list[CostFigure]:
                 and following.page.index == page.index + 1
                 and _ends_page(page.text, value.end)
             ):
-                unit, _end = unit_after(_DocView(following.doc), 0)
+                following_view = _DocView(following.doc, following.doc.user_data.get(LANGUAGE_KEY))
+                unit, _end = unit_after(following_view, 0)
                 unit = None if unit == "each" else unit
             ref, quote, char_span = locate(page, value.start, value.end)
             figures.append(
@@ -830,6 +865,7 @@ def collect_cost_figures(page_docs: Sequence[PageDoc]) -> list[CostFigure]:
                     subject=value.subject,
                     qualifier=value.qualifier,
                     kind=value.kind,
+                    warning=value.warning,
                 )
             )
     return figures
