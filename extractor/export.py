@@ -4,7 +4,7 @@
 bounded) and writes cost_figures, examples, claims and citations tables as CSV or JSON
 Lines. Each row is one item: the file it came from, its page (physical index and label),
 its quote and character span, where its quote's first line is on the page (a box
-in points), then the item's own fields in schema order. The columns
+in points), the page's language, then the item's own fields in schema order. The columns
 come from the dataclasses in extractor/model.py, so they follow the schema. CSV cells that
 a spreadsheet would run as a formula are guarded with a leading apostrophe.
 """
@@ -49,6 +49,7 @@ LEADING_COLUMNS = (
     "box_top",
     "box_x1",
     "box_bottom",
+    "page_language",
 )
 # Item fields that the leading (and trailing review) columns already give.
 _SPREAD_FIELDS = {"id", "page", "quote", "char_span", "boxes", "review"}
@@ -70,6 +71,8 @@ def columns(table: str) -> tuple[str, ...]:
 def rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[str, Any]]:
     """The rows of one table from one extraction document."""
     names = columns(table)
+    # Outputs before schema 1.2.0 have no page languages: empty cells.
+    languages = {page["index"]: page.get("language") for page in data.get("pages", ())}
     for item in data.get(table, ()):
         review = item.get("review") or {}
         # The first line of the quote on the page (points from its top-left); empty cells
@@ -88,6 +91,7 @@ def rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[str, An
             "box_top": first_box.get("top"),
             "box_x1": first_box.get("x1"),
             "box_bottom": first_box.get("bottom"),
+            "page_language": languages.get(item["page"]["index"]),
             "review_status": review.get("status"),
             "review_comment": review.get("comment"),
         }

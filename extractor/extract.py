@@ -1,12 +1,14 @@
 """One PDF in, one Extraction out: the pipeline stages in order.
 
-PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> one spaCy Doc per page
-with our components -> items (each component's `collect`) -> Extraction, validated.
+PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> the language of each
+page (language.py) -> one spaCy Doc per page, made by the pipeline of its language, with our
+components -> items (each component's `collect`) -> Extraction, validated.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +20,7 @@ from spacy.tokens import Doc
 
 from extractor._version import __version__
 from extractor.examples import collect_examples
+from extractor.language import PageLanguage, document_languages, page_language
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -40,7 +43,7 @@ from extractor.nlp.citations import read_citations
 from extractor.nlp.claims import collect_claims, link_claims
 from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
-from extractor.nlp.pipeline import build_pipeline
+from extractor.nlp.pipeline import ModelChoice, Pipelines
 from extractor.pages import PageText, prepare_pages, quote_boxes
 from extractor.pdf import PdfDocument, read_pdf
 from extractor.schema import validate
@@ -49,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 # Pages handed to spaCy at once; bounds memory on long documents.
 NLP_BATCH_SIZE = 16
+# Where a page's Doc carries the language it was read as (ISO 639-1, or None when unknown),
+# for the components that read numbers and words by language.
+LANGUAGE_KEY = "extractor_language"
 
 
 @dataclass(frozen=True)
@@ -63,58 +69,74 @@ def extract(
     path: str | Path,
     *,
     password: str | None = None,
-    nlp: Language | None = None,
-    model: str | None = None,
+    nlp: Language | Pipelines | None = None,
+    model: ModelChoice = None,
     include_page_text: bool = True,
     max_pages: int | None = None,
     deciders: Deciders | None = None,
 ) -> Extraction:
     """Extract pages, labels, items and metadata from the PDF at `path`.
 
-    Pass a pipeline from `build_pipeline()` as `nlp` to reuse it across files; otherwise one
-    is built from `model` (default: en_core_web_sm). `deciders` are the learned models that
-    choose claims and examples (default: those shipped with the package). Raises an
+    Pass `Pipelines` (or an English pipeline from `build_pipeline()`) as `nlp` to reuse them
+    across files; otherwise they are built from `model`: a package name or path for English
+    (default: en_core_web_sm), or a mapping of language to one. `deciders` are the learned
+    models that choose claims and examples (default: those shipped with the package). Raises an
     ExtractorError subclass for a file that cannot be read; a file that reads but has no
     text gives an Extraction whose warnings say so.
     """
     pdf = read_pdf(path, password=password, max_pages=max_pages)
-    if nlp is None:
-        nlp = build_pipeline(model)
+    pipelines = _pipelines(nlp, model)
     options = Options(
         include_page_text=include_page_text,
         max_pages=max_pages,
         password_given=password is not None,
     )
-    return extract_document(pdf, nlp, options, deciders)
+    return extract_document(pdf, pipelines, options, deciders)
+
+
+def _pipelines(nlp: Language | Pipelines | None, model: ModelChoice) -> Pipelines:
+    if isinstance(nlp, Pipelines):
+        return nlp
+    return Pipelines(model, english=nlp)
 
 
 def extract_document(
-    pdf: PdfDocument, nlp: Language, options: Options, deciders: Deciders | None = None
+    pdf: PdfDocument,
+    nlp: Language | Pipelines,
+    options: Options,
+    deciders: Deciders | None = None,
 ) -> Extraction:
     """Run the stages after reading on an opened PDF."""
     if deciders is None:
         deciders = shipped_deciders()
     pages, warnings = prepare_pages(pdf)
-    page_docs = run_nlp(nlp, pages, warnings)
+    parsed = parse_pages(nlp, pages, warnings)
+    page_docs, languages, shares = parsed.page_docs, parsed.languages, parsed.shares
     cost_figures = tuple(collect_cost_figures(page_docs))
     citations, note_regions = read_citations(page_docs)
     claims, citations = link_claims(
-        collect_claims(page_docs, deciders.claims), citations, cost_figures, note_regions
+        _own_language(collect_claims(page_docs, deciders.claims), parsed),
+        citations,
+        cost_figures,
+        note_regions,
     )
-    document = document_info(pdf.metadata, pages, [page.lines for page in pdf.pages])
-    examples = collect_examples(page_docs, deciders.examples)
+    document = document_info(pdf.metadata, pages, [page.lines for page in pdf.pages], shares)
+    examples = _own_language(collect_examples(page_docs, deciders.examples), parsed)
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
         document=replace(document, evidence=_with_boxes(document.evidence, pages)),
-        pages=tuple(_page(page, options.include_page_text) for page in pages),
+        pages=tuple(
+            _page(page, language, options.include_page_text)
+            for page, language in zip(pages, languages, strict=True)
+        ),
         sections=_sections(pdf, pages),
         examples=_with_boxes(examples, pages),
         claims=_with_boxes(claims, pages),
         cost_figures=_with_boxes(cost_figures, pages),
         citations=_with_boxes(citations, pages),
         warnings=tuple(warnings),
-        extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
+        extractor=ExtractorInfo("extractor", __version__, _model_info(parsed.pipeline), options),
     )
     logger.debug("%s: %d items", pdf.path, sum(1 for _ in result.items()))
     validate(result.to_dict(), path=str(pdf.path))
@@ -122,6 +144,7 @@ def extract_document(
 
 
 Located = TypeVar("Located", CostFigure, Example, Claim, Citation, Evidence)
+Item = TypeVar("Item", Example, Claim)
 
 
 def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Located, ...]:
@@ -138,14 +161,56 @@ def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Lo
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class ParsedPages:
+    """Every page's language (in page order, and by page index), the document's share of
+    each, and the Docs of the pages."""
+
+    languages: list[PageLanguage]
+    by_index: dict[int, PageLanguage]
+    shares: dict[str, float]
+    page_docs: list[PageDoc]
+    # The pipeline that read the most pages (what `extractor.model` names).
+    pipeline: Language
+
+
+def parse_pages(
+    nlp: Language | Pipelines, pages: Sequence[PageText], warnings: list[ExtractionWarning]
+) -> ParsedPages:
+    """Tell the language of each page, then parse each with its language's pipeline."""
+    languages = [page_language(page.text) for page in pages]
+    shares = document_languages(languages)
+    dominant = next(iter(shares), None)
+    page_docs, used = run_nlp(_pipelines(nlp, None), pages, languages, dominant, warnings)
+    by_index = {page.index: found for page, found in zip(pages, languages, strict=True)}
+    return ParsedPages(languages, by_index, shares, page_docs, used)
+
+
 def run_nlp(
-    nlp: Language, pages: Sequence[PageText], warnings: list[ExtractionWarning]
-) -> list[PageDoc]:
-    """Parse the text of each page that has some; one Doc per page, in page order."""
-    todo = []
-    for page in pages:
+    pipelines: Pipelines,
+    pages: Sequence[PageText],
+    languages: Sequence[PageLanguage],
+    dominant: str | None,
+    warnings: list[ExtractionWarning],
+) -> tuple[list[PageDoc], Language]:
+    """Parse the text of each page that has some with the pipeline of its language (a page
+    too short to tell is read in the document's `dominant` language); one Doc per page, in
+    page order. Returns them with the pipeline that read the most pages.
+
+    Each Doc carries its language in `doc.user_data[LANGUAGE_KEY]`. A page that mixes
+    languages (two columns, say) is read by the pipeline of the language most of its words
+    are in (`_own_language` then drops what it found in the other blocks). Pages of a
+    language with no trained pipeline go through a light one, and one
+    `language_unsupported` warning names them.
+    """
+    todo: dict[int, list[tuple[int, Doc]]] = defaultdict(list)
+    by_id: dict[int, Language] = {}
+    unsupported: dict[str, list[int]] = defaultdict(list)
+    for position, (page, found) in enumerate(zip(pages, languages, strict=True)):
         if not page.text.strip():
             continue
+        language = found.language or dominant
+        nlp, trained = pipelines.for_language(language)
         if len(page.text) > nlp.max_length:
             warnings.append(
                 ExtractionWarning(
@@ -156,9 +221,57 @@ def run_nlp(
                 )
             )
             continue
-        todo.append(page)
-    docs = nlp.pipe((page.nlp_text for page in todo), batch_size=NLP_BATCH_SIZE)
-    return [PageDoc(page, doc) for page, doc in zip(todo, docs, strict=True)]
+        if not trained and found.language is not None:
+            unsupported[found.language].append(page.index)
+        doc = nlp.make_doc(page.nlp_text)
+        doc.user_data[LANGUAGE_KEY] = language
+        todo[id(nlp)].append((position, doc))
+        by_id[id(nlp)] = nlp
+    parsed: dict[int, Doc] = {}
+    for key, docs in todo.items():
+        piped = by_id[key].pipe((doc for _, doc in docs), batch_size=NLP_BATCH_SIZE)
+        for (position, _), doc in zip(docs, piped, strict=True):
+            parsed[position] = doc
+    if unsupported:
+        warnings.append(_unsupported_warning(unsupported))
+    used = max(by_id.values(), key=lambda nlp: len(todo[id(nlp)]), default=None)
+    page_docs = [PageDoc(pages[position], parsed[position]) for position in sorted(parsed)]
+    return page_docs, used if used is not None else pipelines.english
+
+
+def _own_language(items: Iterable[Item], parsed: ParsedPages) -> list[Item]:
+    """The items that lie in text of the language their page's pipeline reads: on a page
+    that mixes languages (two columns), what a pipeline found in the other language's
+    blocks is dropped."""
+    read_as = {pd.page.index: pd.doc.user_data.get(LANGUAGE_KEY) for pd in parsed.page_docs}
+    kept = []
+    for item in items:
+        found = parsed.by_index.get(item.page.index)
+        if found is not None and found.mixed and item.char_span is not None:
+            start = item.char_span.start
+            block = next((b for b in found.blocks if b.span.start <= start < b.span.end), None)
+            if block is not None and block.language not in (None, read_as.get(item.page.index)):
+                continue
+        kept.append(item)
+    return kept
+
+
+def _unsupported_warning(pages_by_language: dict[str, list[int]]) -> ExtractionWarning:
+    parts = [
+        f"{language} on page{'s' if len(indexes) > 1 else ''} "
+        + ", ".join(str(index) for index in indexes)
+        for language, indexes in sorted(pages_by_language.items())
+    ]
+    first = min(index for indexes in pages_by_language.values() for index in indexes)
+    return ExtractionWarning(
+        "language_unsupported",
+        f"no trained pipeline is installed for {'; '.join(parts)}: those pages give cost "
+        "figures and citations but no examples or claims (install one and name it with "
+        "--model LANG=NAME)",
+        first
+        if len(pages_by_language) == 1 and len(next(iter(pages_by_language.values()))) == 1
+        else None,
+    )
 
 
 def _source(pdf: PdfDocument) -> Source:
@@ -174,9 +287,10 @@ def _source(pdf: PdfDocument) -> Source:
     )
 
 
-def _page(page: PageText, include_text: bool) -> Page:
+def _page(page: PageText, language: PageLanguage, include_text: bool) -> Page:
     return Page(
         index=page.index,
+        language=language.language,
         label=page.label,
         label_source=page.label_source,
         text=page.text if include_text else None,

@@ -34,6 +34,7 @@ from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure
 from extractor.nlp.citations import document_body_size, heading_key, line_sizes, page_lines
 from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.wordlists import with_language
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace, usual_line_length
 
@@ -149,11 +150,12 @@ _BULLET = re.compile(r"^\s*(?:[^\w\s(\[\"'$£€¥%&]|o|\(?\d{1,2}[.)]|\(?[a-z][
 
 
 @cache
-def cue_data() -> dict[str, Any]:
-    """The cue words and thresholds, loaded once from extractor/data."""
+def cue_data(language: str | None = None) -> dict[str, Any]:
+    """The cue words and thresholds, loaded once from extractor/data; the word lists of
+    `language` where extractor/data/lang has them (see nlp/wordlists.py), else English."""
     text = (resources.files("extractor") / "data" / CUES_FILE).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
-    return data
+    return with_language(data, language, "claims")
 
 
 def _register_extensions() -> None:
@@ -602,7 +604,7 @@ def _is_leading_marker(doc: Doc, i: int, end: int) -> bool:
 def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
     """Factory of the `extractor_claims` component."""
     _register_extensions()
-    return ClaimFinder(nlp, cue_data())
+    return ClaimFinder(nlp, cue_data(nlp.lang))
 
 
 # ---------------------------------------------------------------------------------------
