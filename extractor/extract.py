@@ -257,20 +257,20 @@ def _own_language(items: Iterable[Item], parsed: ParsedPages) -> list[Item]:
 
 
 def _unsupported_warning(pages_by_language: dict[str, list[int]]) -> ExtractionWarning:
+    """One warning naming each language without a trained pipeline and its pages (the
+    warning's `page` is that page where there is only one)."""
+    every_page = [index for found in pages_by_language.values() for index in found]
     parts = [
         f"{language} on page{'s' if len(indexes) > 1 else ''} "
         + ", ".join(str(index) for index in indexes)
         for language, indexes in sorted(pages_by_language.items())
     ]
-    first = min(index for indexes in pages_by_language.values() for index in indexes)
     return ExtractionWarning(
         "language_unsupported",
         f"no trained pipeline is installed for {'; '.join(parts)}: those pages give cost "
         "figures and citations but no examples or claims (install one and name it with "
         "--model LANG=NAME)",
-        first
-        if len(pages_by_language) == 1 and len(next(iter(pages_by_language.values()))) == 1
-        else None,
+        every_page[0] if len(every_page) == 1 else None,
     )
 
 

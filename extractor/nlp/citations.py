@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 from extractor.labels import roman_value
 from extractor.model import Anchor, CharSpan, Citation, CitationKind
 from extractor.nlp.doctext import doc_text
+from extractor.nlp.wordlists import every_language
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -42,10 +43,11 @@ if TYPE_CHECKING:
 
 CITATIONS_KEY = "extractor_citations"
 
-# Headings that open a section of notes (numbered, cited by markers) or of references.
+# Headings that open a section of notes (numbered, cited by markers) or of references; the
+# other languages' are in extractor/data/lang ("citations").
 NOTE_SECTION_HEADINGS: frozenset[str] = frozenset(
     ["notes", "endnotes", "end notes", "footnotes", "notes and references", "chapter notes"]
-)
+) | every_language("citations", "note_headings")
 REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
     [
         "references",
@@ -61,7 +63,7 @@ REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
         "further reading",
         "citations",
     ]
-)
+) | every_language("citations", "reference_headings")
 # Headings after which a notes or references section is over.
 SECTION_END_HEADINGS = re.compile(
     r"^(?:appendix|annex|annexe|glossary|index|acknowledg|about (?:the )?(?:authors?|us)|"

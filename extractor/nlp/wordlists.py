@@ -27,6 +27,18 @@ def language_lists(language: str | None, component: str) -> dict[str, Any]:
     return section
 
 
+def every_language(component: str, key: str) -> frozenset[str]:
+    """The words of list `key` of `component` in every language file (for words that say
+    the same whatever pipeline reads the page, such as a section heading)."""
+    folder = resources.files("extractor") / "data" / "lang"
+    words: set[str] = set()
+    for path in folder.iterdir():
+        if path.name.endswith(".json"):
+            section = json.loads(path.read_text(encoding="utf-8")).get(component, {})
+            words.update(section.get(key, ()))
+    return frozenset(words)
+
+
 def with_language(base: dict[str, Any], language: str | None, component: str) -> dict[str, Any]:
     """`base` (a component's English data) with `language`'s lists in place of its own."""
     lists = language_lists(language, component)
