@@ -42,11 +42,17 @@ samples: install
 
 # Benchmarks, not tests (a few minutes): batch throughput and memory over the corpus, then
 # cost-figure speed and the costs component's share of the pipeline's time, then the review
-# page's size per PDF page against its budget.
+# page's size per PDF page against its budget; then the language identifier's accuracy and
+# speed on every text page of both corpora (lingua-language-detector too, where installed
+# by hand, to compare) and the language step's share of extraction time.
 bench: install
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/costs.py
 	$(BIN)/python -m bench.review_size
+	$(BIN)/python bench/language_id.py --json build/language_id.json --pages-cache build/language_pages.json
+	$(BIN)/python bench/language_id.py --share ../shared/corpus/pdfs/uk-hmrc-risk-triggers-report-2015.pdf \
+		../shared/corpus/pdfs/fr-chelsea-active-transport-plan-2021.pdf \
+		../shared/corpus-train/pdfs/es-la-zarza-acta-pleno-2025-02.pdf
 
 # Mutants of the corpus PDFs through `extractor batch` (tests/fuzz.py): fails on any internal
 # error, traceback, half-written file or input missing from the manifest. Mutates the corpus

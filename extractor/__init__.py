@@ -5,9 +5,10 @@
     >>> result.cost_figures[0].page.label                  # doctest: +SKIP
     '10'
 
-`extract` reads one PDF; `build_pipeline` loads the spaCy pipeline once so that many files
-can share it (`extract(path, nlp=nlp)`). Every result validates against
-`schemas/extraction.schema.json` before it is returned.
+`extract` reads one PDF; `Pipelines` holds the spaCy pipelines (one per language, each
+loaded the first time a page needs it) so that many files can share them
+(`extract(path, nlp=pipelines)`); `build_pipeline` loads the English one alone. Every
+result validates against `schemas/extraction.schema.json` before it is returned.
 """
 
 import importlib
@@ -35,11 +36,15 @@ from extractor.model import (
 
 if TYPE_CHECKING:
     from extractor.extract import extract
-    from extractor.nlp.pipeline import build_pipeline
+    from extractor.nlp.pipeline import Pipelines, build_pipeline
 
 # spaCy takes a second or more to import; commands that do not parse text (schema,
-# validate, evaluate) should not pay for it, so these two load on first use.
-_LAZY = {"extract": "extractor.extract", "build_pipeline": "extractor.nlp.pipeline"}
+# validate, evaluate) should not pay for it, so these load on first use.
+_LAZY = {
+    "extract": "extractor.extract",
+    "build_pipeline": "extractor.nlp.pipeline",
+    "Pipelines": "extractor.nlp.pipeline",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -66,6 +71,7 @@ __all__ = [
     "Page",
     "PageRef",
     "PdfFormatError",
+    "Pipelines",
     "SchemaValidationError",
     "__version__",
     "build_pipeline",

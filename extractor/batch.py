@@ -117,7 +117,7 @@ class BatchSettings:
     timeout: float | None = None
     max_pages: int | None = None
     glob: str = DEFAULT_GLOB
-    model: str | None = None
+    model: str | dict[str, str] | None = None  # English pipeline, or language -> pipeline
     max_memory_mb: int | None = None
     dask_scheduler: str | None = None
     retry_failed: bool = False

@@ -160,6 +160,31 @@ def password_option(func: F) -> F:
     )(func)
 
 
+def _parse_models(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str] | None:
+    from extractor.nlp.pipeline import parse_model_options
+
+    try:
+        return parse_model_options(values) or None
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+def model_option(func: F) -> F:
+    """--model [LANG=]NAME, repeatable: the trained spaCy pipeline of a language."""
+    return click.option(
+        "--model",
+        multiple=True,
+        metavar="[LANG=]NAME",
+        callback=_parse_models,
+        help="spaCy pipeline (an installed package name or a path) for pages in language "
+        "LANG (ISO 639-1, e.g. fr=fr_core_news_md); a plain NAME is for English. Repeat for "
+        "more languages. Default: en_core_web_sm and fr_core_news_sm; pages in other "
+        "languages get cost figures and citations only.",
+    )(func)
+
+
 PASSWORD_ENVVAR = "EXTRACTOR_PASSWORD"
 # `find` found nothing: grep's exit code for "no match".
 EXIT_NOT_FOUND = 1
@@ -254,7 +279,7 @@ def cli() -> None:
     help="Where to write the JSON ('-' for standard output). Default: ./<PDF name>.json",
 )
 @password_option
-@click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
+@model_option
 @click.option("--no-page-text", is_flag=True, help="Leave the text of each page out of the JSON.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
 @click.option("--compact", is_flag=True, help="Write JSON on one line instead of indented.")
@@ -263,7 +288,7 @@ def extract(
     pdf: Path,
     output: Path | None,
     password: str | None,
-    model: str | None,
+    model: dict[str, str] | None,
     no_page_text: bool,
     max_pages: int | None,
     compact: bool,
@@ -417,7 +442,7 @@ Exit codes:
     default=None,
     help="Show a progress bar.  [default: a bar on a terminal, else a line per problem]",
 )
-@click.option("--model", help="spaCy pipeline to use (an installed package name or a path).")
+@model_option
 @click.option(
     "--max-memory",
     type=click.IntRange(min=1),
@@ -442,7 +467,7 @@ def batch(
     max_pages: int | None,
     glob: str,
     progress: bool | None,
-    model: str | None,
+    model: dict[str, str] | None,
     max_memory: int | None,
     dask_scheduler: str | None,
 ) -> None:

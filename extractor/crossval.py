@@ -135,7 +135,7 @@ def _worker_init() -> None:
 
 def document_rows(document: AnnotatedDocument) -> DocumentRows:
     """The labelled candidates of one document (in a worker)."""
-    from extractor.extract import run_nlp
+    from extractor.extract import parse_pages
     from extractor.nlp.claims import claim_candidates, cue_data
     from extractor.nlp.examples import collect_examples
     from extractor.pages import prepare_pages
@@ -144,7 +144,7 @@ def document_rows(document: AnnotatedDocument) -> DocumentRows:
     gold = document.gold
     annotated = gold.pages_annotated
     pages, warnings = prepare_pages(read_pdf(document.pdf_path))
-    page_docs = run_nlp(_NLP, pages, warnings)
+    page_docs = parse_pages(_NLP, pages, warnings).page_docs
 
     def scored(index: int) -> bool:
         return annotated is None or index in annotated

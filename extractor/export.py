@@ -84,6 +84,7 @@ PAGE_COLUMNS: dict[str, type] = {
     "label_source": str,
     "word_count": int,
     "has_text_layer": bool,
+    "language": str,
     "text": str,
 }
 LEADING_COLUMNS: dict[str, type] = {
@@ -100,6 +101,7 @@ LEADING_COLUMNS: dict[str, type] = {
     "box_top": float,
     "box_x1": float,
     "box_bottom": float,
+    "page_language": str,
 }
 TRAILING_COLUMNS: dict[str, type] = {"review_status": str, "review_comment": str}
 # Item fields that the leading and trailing columns already give.
@@ -171,6 +173,8 @@ def item_rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[st
     """The rows of one item table from one extraction document."""
     names = columns(table)
     sha256 = data["source"]["sha256"]
+    # Outputs before schema 1.2.0 have no page languages: empty cells.
+    languages = {page["index"]: page.get("language") for page in data.get("pages", ())}
     for item in data.get(table, ()):
         review = item.get("review") or {}
         # The first line of the quote on the page (points from its top-left); empty cells
@@ -190,6 +194,7 @@ def item_rows(data: dict[str, Any], table: str, output: str) -> Iterator[dict[st
             "box_top": first_box.get("top"),
             "box_x1": first_box.get("x1"),
             "box_bottom": first_box.get("bottom"),
+            "page_language": languages.get(item["page"]["index"]),
             "review_status": review.get("status"),
             "review_comment": review.get("comment"),
         }
@@ -209,6 +214,7 @@ def page_rows(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "label_source": page.get("label_source"),
             "word_count": page["word_count"],
             "has_text_layer": page["has_text_layer"],
+            "language": page.get("language"),
             "text": page.get("text"),
         }
 

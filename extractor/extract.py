@@ -1,22 +1,26 @@
 """One PDF in, one Extraction out: the pipeline stages in order.
 
-PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> each line's kind and
-section (nlp/layout.py) -> one spaCy Doc per page with our components -> items (each
-component's `collect`) -> Extraction, validated.
+PDF -> raw pages (pdf.py) -> cleaned, labelled pages (pages.py) -> the language of each
+page (language.py) -> each line's kind and section (nlp/layout.py) -> one spaCy Doc per
+page, made by the pipeline of its language, with our components -> items (each component's
+`collect`) -> Extraction, validated.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from spacy import about as spacy_about
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extractor._version import __version__
+from extractor.language import PageLanguage, document_languages, page_language
 from extractor.metadata import document_info
 from extractor.model import (
     SCHEMA_VERSION,
@@ -41,7 +45,7 @@ from extractor.nlp.costs import collect_cost_figures
 from extractor.nlp.decide import Deciders, shipped_deciders
 from extractor.nlp.examples import collect_examples
 from extractor.nlp.layout import decide_layout, set_layout
-from extractor.nlp.pipeline import build_pipeline
+from extractor.nlp.pipeline import ModelChoice, Pipelines
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages, quote_boxes
 from extractor.pdf import PdfDocument, read_pdf
@@ -51,6 +55,9 @@ logger = logging.getLogger(__name__)
 
 # Pages handed to spaCy at once; bounds memory on long documents.
 NLP_BATCH_SIZE = 16
+# Where a page's Doc carries the language it was read as (ISO 639-1, or None when unknown),
+# for the components that read numbers and words by language.
+LANGUAGE_KEY = "extractor_language"
 
 # Told how far extraction is: (pages done, pages in all). A page counts half once read and
 # whole once parsed: reading takes from a fifth to two fifths of the time on the corpus,
@@ -62,8 +69,8 @@ def extract(
     path: str | Path,
     *,
     password: str | None = None,
-    nlp: Language | None = None,
-    model: str | None = None,
+    nlp: Language | Pipelines | None = None,
+    model: ModelChoice = None,
     include_page_text: bool = True,
     max_pages: int | None = None,
     deciders: Deciders | None = None,
@@ -71,28 +78,34 @@ def extract(
 ) -> Extraction:
     """Extract pages, labels, items and metadata from the PDF at `path`.
 
-    Pass a pipeline from `build_pipeline()` as `nlp` to reuse it across files; otherwise one
-    is built from `model` (default: en_core_web_sm). `deciders` are the learned models that
-    choose claims and examples (default: those shipped with the package). `progress` is
-    told how far it is, page by page. Raises an ExtractorError subclass for a file that
-    cannot be read; a file that reads but has no text gives an Extraction whose warnings
-    say so.
+    Pass `Pipelines` (or an English pipeline from `build_pipeline()`) as `nlp` to reuse them
+    across files; otherwise they are built from `model`: a package name or path for English
+    (default: en_core_web_sm), or a mapping of language to one. `deciders` are the learned
+    models that choose claims and examples (default: those shipped with the package).
+    `progress` is told how far it is, page by page. Raises an ExtractorError subclass for a
+    file that cannot be read; a file that reads but has no text gives an Extraction whose
+    warnings say so.
     """
     on_page = None if progress is None else lambda read, count: progress(read / 2, count)
     pdf = read_pdf(path, password=password, max_pages=max_pages, on_page=on_page)
-    if nlp is None:
-        nlp = build_pipeline(model)
+    pipelines = _pipelines(nlp, model)
     options = Options(
         include_page_text=include_page_text,
         max_pages=max_pages,
         password_given=password is not None,
     )
-    return extract_document(pdf, nlp, options, deciders, progress)
+    return extract_document(pdf, pipelines, options, deciders, progress)
+
+
+def _pipelines(nlp: Language | Pipelines | None, model: ModelChoice) -> Pipelines:
+    if isinstance(nlp, Pipelines):
+        return nlp
+    return Pipelines(model, english=nlp)
 
 
 def extract_document(
     pdf: PdfDocument,
-    nlp: Language,
+    nlp: Language | Pipelines,
     options: Options,
     deciders: Deciders | None = None,
     progress: PageProgress | None = None,
@@ -103,26 +116,33 @@ def extract_document(
     pages, warnings = prepare_pages(pdf)
     count = len(pages)
     on_parsed = None if progress is None else lambda parsed: progress((count + parsed) / 2, count)
-    page_docs = run_nlp(nlp, pages, warnings, on_parsed)
+    parsed = parse_pages(nlp, pages, warnings, on_parsed)
+    page_docs, languages, shares = parsed.page_docs, parsed.languages, parsed.shares
     cost_figures = tuple(collect_cost_figures(page_docs))
     citations, note_regions = read_citations(page_docs)
     claims, citations = link_claims(
-        collect_claims(page_docs, deciders.claims), citations, cost_figures, note_regions
+        _own_language(collect_claims(page_docs, deciders.claims), parsed),
+        citations,
+        cost_figures,
+        note_regions,
     )
-    document = document_info(pdf.metadata, pages, [page.lines for page in pdf.pages])
-    examples = collect_examples(page_docs, deciders.examples)
+    document = document_info(pdf.metadata, pages, [page.lines for page in pdf.pages], shares)
+    examples = _own_language(collect_examples(page_docs, deciders.examples), parsed)
     result = Extraction(
         schema_version=SCHEMA_VERSION,
         source=_source(pdf),
         document=replace(document, evidence=_with_boxes(document.evidence, pages)),
-        pages=tuple(_page(page, options.include_page_text) for page in pages),
+        pages=tuple(
+            _page(page, language, options.include_page_text)
+            for page, language in zip(pages, languages, strict=True)
+        ),
         sections=_sections(pdf, pages),
         examples=_with_boxes(examples, pages),
         claims=_with_boxes(claims, pages),
         cost_figures=_with_boxes(cost_figures, pages),
         citations=_with_boxes(citations, pages),
         warnings=tuple(warnings),
-        extractor=ExtractorInfo("extractor", __version__, _model_info(nlp), options),
+        extractor=ExtractorInfo("extractor", __version__, _model_info(parsed.pipeline), options),
     )
     logger.debug("%s: %d items", pdf.path, sum(1 for _ in result.items()))
     validate(result.to_dict(), path=str(pdf.path))
@@ -130,6 +150,7 @@ def extract_document(
 
 
 Located = TypeVar("Located", CostFigure, Example, Claim, Citation, Evidence)
+Item = TypeVar("Item", Example, Claim)
 
 
 def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Located, ...]:
@@ -146,21 +167,66 @@ def _with_boxes(items: Iterable[Located], pages: Sequence[PageText]) -> tuple[Lo
     return tuple(out)
 
 
-def run_nlp(
-    nlp: Language,
+@dataclass(frozen=True)
+class ParsedPages:
+    """Every page's language (in page order, and by page index), the document's share of
+    each, and the Docs of the pages."""
+
+    languages: list[PageLanguage]
+    by_index: dict[int, PageLanguage]
+    shares: dict[str, float]
+    page_docs: list[PageDoc]
+    # The pipeline that read the most pages (what `extractor.model` names).
+    pipeline: Language
+
+
+def parse_pages(
+    nlp: Language | Pipelines,
     pages: Sequence[PageText],
     warnings: list[ExtractionWarning],
     on_parsed: Callable[[int], None] | None = None,
-) -> list[PageDoc]:
-    """Lay out and parse the text of each page that has some; one Doc per page, in page
-    order.
+) -> ParsedPages:
+    """Tell the language of each page, then parse each with its language's pipeline."""
+    languages = [page_language(page.text) for page in pages]
+    shares = document_languages(languages)
+    dominant = next(iter(shares), None)
+    page_docs, used = run_nlp(
+        _pipelines(nlp, None), pages, languages, dominant, warnings, on_parsed
+    )
+    by_index = {page.index: found for page, found in zip(pages, languages, strict=True)}
+    return ParsedPages(languages, by_index, shares, page_docs, used)
 
-    `on_parsed(n)` is called as the Docs come (spaCy parses NLP_BATCH_SIZE pages at a
-    time): the first n pages are parsed, or had nothing to parse."""
-    todo = []
-    for page in pages:
+
+def run_nlp(
+    pipelines: Pipelines,
+    pages: Sequence[PageText],
+    languages: Sequence[PageLanguage],
+    dominant: str | None,
+    warnings: list[ExtractionWarning],
+    on_parsed: Callable[[int], None] | None = None,
+) -> tuple[list[PageDoc], Language]:
+    """Parse the text of each page that has some with the pipeline of its language (a page
+    too short to tell is read in the document's `dominant` language); one Doc per page, in
+    page order. Returns them with the pipeline that read the most pages.
+
+    Each Doc carries its language in `doc.user_data[LANGUAGE_KEY]`. A page that mixes
+    languages (two columns, say) is read by the pipeline of the language most of its words
+    are in (`_own_language` then drops what it found in the other blocks). Pages of a
+    language with no trained pipeline go through a light one, and one
+    `language_unsupported` warning names them. The layout stage (nlp/layout.py) decides
+    once, for the whole document, what each line is; the components read it from
+    `doc.spans["extractor_layout"]`. `on_parsed(n)` is told that n pages are parsed (or had
+    nothing to parse) as the Docs come.
+    """
+    todo: dict[int, list[tuple[int, Doc]]] = defaultdict(list)
+    by_id: dict[int, Language] = {}
+    unsupported: dict[str, list[int]] = defaultdict(list)
+    read: list[tuple[int, Language]] = []
+    for position, (page, found) in enumerate(zip(pages, languages, strict=True)):
         if not page.text.strip():
             continue
+        language = found.language or dominant
+        nlp, trained = pipelines.for_language(language)
         if len(page.text) > nlp.max_length:
             warnings.append(
                 ExtractionWarning(
@@ -171,22 +237,66 @@ def run_nlp(
                 )
             )
             continue
-        todo.append(page)
-    # The layout stage decides once, for the whole document, what each line is; the
-    # components then read it from `doc.spans["extractor_layout"]`.
-    made = [nlp.make_doc(page.nlp_text) for page in todo]
-    for doc, layout in zip(made, decide_layout(todo), strict=True):
+        if not trained and found.language is not None:
+            unsupported[found.language].append(page.index)
+        read.append((position, nlp))
+    layouts = decide_layout([pages[position] for position, _ in read])
+    for (position, nlp), layout in zip(read, layouts, strict=True):
+        doc = nlp.make_doc(pages[position].nlp_text)
+        doc.user_data[LANGUAGE_KEY] = languages[position].language or dominant
         set_layout(doc, layout)
-    docs = nlp.pipe(made, batch_size=NLP_BATCH_SIZE)
-    page_docs = []
-    position = {id(page): n for n, page in enumerate(pages, 1)}
-    for page, doc in zip(todo, docs, strict=True):
-        page_docs.append(PageDoc(page, doc))
-        if on_parsed is not None:
-            on_parsed(position[id(page)])
+        todo[id(nlp)].append((position, doc))
+        by_id[id(nlp)] = nlp
+    parsed: dict[int, Doc] = {}
+    skipped = len(pages) - len(read)
+    for key, docs in todo.items():
+        piped = by_id[key].pipe((doc for _, doc in docs), batch_size=NLP_BATCH_SIZE)
+        for (position, _), doc in zip(docs, piped, strict=True):
+            parsed[position] = doc
+            if on_parsed is not None:
+                on_parsed(min(len(pages), skipped + len(parsed)))
     if on_parsed is not None:
         on_parsed(len(pages))
-    return page_docs
+    if unsupported:
+        warnings.append(_unsupported_warning(unsupported))
+    used = max(by_id.values(), key=lambda nlp: len(todo[id(nlp)]), default=None)
+    page_docs = [PageDoc(pages[position], parsed[position]) for position in sorted(parsed)]
+    return page_docs, used if used is not None else pipelines.english
+
+
+def _own_language(items: Iterable[Item], parsed: ParsedPages) -> list[Item]:
+    """The items that lie in text of the language their page's pipeline reads: on a page
+    that mixes languages (two columns), what a pipeline found in the other language's
+    blocks is dropped."""
+    read_as = {pd.page.index: pd.doc.user_data.get(LANGUAGE_KEY) for pd in parsed.page_docs}
+    kept = []
+    for item in items:
+        found = parsed.by_index.get(item.page.index)
+        if found is not None and found.mixed and item.char_span is not None:
+            start = item.char_span.start
+            block = next((b for b in found.blocks if b.span.start <= start < b.span.end), None)
+            if block is not None and block.language not in (None, read_as.get(item.page.index)):
+                continue
+        kept.append(item)
+    return kept
+
+
+def _unsupported_warning(pages_by_language: dict[str, list[int]]) -> ExtractionWarning:
+    """One warning naming each language without a trained pipeline and its pages (the
+    warning's `page` is that page where there is only one)."""
+    every_page = [index for found in pages_by_language.values() for index in found]
+    parts = [
+        f"{language} on page{'s' if len(indexes) > 1 else ''} "
+        + ", ".join(str(index) for index in indexes)
+        for language, indexes in sorted(pages_by_language.items())
+    ]
+    return ExtractionWarning(
+        "language_unsupported",
+        f"no trained pipeline is installed for {'; '.join(parts)}: those pages give cost "
+        "figures and citations but no examples or claims (install one and name it with "
+        "--model LANG=NAME)",
+        every_page[0] if len(every_page) == 1 else None,
+    )
 
 
 def _source(pdf: PdfDocument) -> Source:
@@ -202,9 +312,10 @@ def _source(pdf: PdfDocument) -> Source:
     )
 
 
-def _page(page: PageText, include_text: bool) -> Page:
+def _page(page: PageText, language: PageLanguage, include_text: bool) -> Page:
     return Page(
         index=page.index,
+        language=language.language,
         label=page.label,
         label_source=page.label_source,
         text=page.text if include_text else None,

@@ -1,5 +1,6 @@
 """The paper's own metadata (`document`): title, subtitle, authors, publishers,
-commissioning bodies, date, ISBN/ISSN, licence and language.
+commissioning bodies, date, ISBN/ISSN, licence and language (the languages of the text are
+told page by page in language.py; the dominant one is the document's).
 
 Grey literature says who made it on its cover and imprint pages, not in the PDF's info
 dictionary, which often holds "Microsoft Word - draft3.doc" or an author "7225547". So:
@@ -14,11 +15,9 @@ dictionary, which often holds "Microsoft Word - draft3.doc" or an author "722554
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
-from extractor.model import DocumentInfo, Evidence, PdfMetadata
+from extractor.model import DocumentInfo, Evidence, LanguageShare, PdfMetadata
 from extractor.pages import PageText, locate
 from extractor.pdf import StyledLine
 from extractor.text import collapse_whitespace, normalise_chars
@@ -29,10 +28,6 @@ _GENERIC_TITLE = re.compile(
     r"|\.(docx?|pptx?|xlsx?|rtf|odt|indd|qxd|pdf|tiff?|jpe?g)$",
     re.IGNORECASE,
 )
-# Share of English stop words among the words of a text above which it is taken as English.
-ENGLISH_STOPWORD_SHARE = 0.25
-# How many words of the document to look at to tell its language.
-LANGUAGE_SAMPLE_WORDS = 5000
 
 
 def is_informative_title(title: str | None) -> bool:
@@ -53,19 +48,6 @@ def is_informative_name(name: str) -> bool:
     if name.strip().casefold() in ACCOUNT_NAMES:
         return False
     return len(re.findall(r"[^\W\d_]", name)) >= 3 and not re.fullmatch(r"[\w.-]*\d[\w.-]*", name)
-
-
-def detect_language(pages: Sequence[PageText]) -> str | None:
-    """'en' when the text reads as English (by its share of stop words), else None."""
-    words: list[str] = []
-    for page in pages:
-        words.extend(w.lower() for w in re.findall(r"[^\W\d_]+", page.text))
-        if len(words) >= LANGUAGE_SAMPLE_WORDS:
-            break
-    if len(words) < 20:
-        return None
-    share = sum(w in STOP_WORDS for w in words) / len(words)
-    return "en" if share >= ENGLISH_STOPWORD_SHARE else None
 
 
 # Pages searched for imprint statements: this many from the front and from the back.
@@ -221,11 +203,15 @@ def document_info(
     metadata: PdfMetadata,
     pages: Sequence[PageText],
     layout: Sequence[Sequence[StyledLine]] = (),
+    languages: Mapping[str, float] | None = None,
 ) -> DocumentInfo:
     """The paper's metadata, from its cover and imprint pages and, failing those, the PDF's.
 
-    `layout` holds the styled lines of the first pages (pdf.RawPage.lines), in page order.
+    `layout` holds the styled lines of the first pages (pdf.RawPage.lines), in page order;
+    `languages` the share of each language of the text (language.document_languages),
+    largest first.
     """
+    languages = languages or {}
     found = _Found(pages)
     title_page = _title_from_layout(found, pages, layout)
     if found.first("title") is None and is_informative_title(metadata.title):
@@ -243,7 +229,9 @@ def document_info(
                 found.from_pdf("authors", author)
     if found.first("date") is None and metadata.created:
         found.from_pdf("date", metadata.created[:10])
-    language = _primary_language(metadata.language) or detect_language(pages)
+    # The text says which language it is in; a PDF's language tag is often the word
+    # processor's default, so it is the answer only for a file with too little text.
+    language = next(iter(languages), None) or _primary_language(metadata.language)
     return DocumentInfo(
         title=found.first("title"),
         subtitle=found.first("subtitle"),
@@ -255,6 +243,7 @@ def document_info(
         issn=found.all("issn"),
         licence=found.first("licence"),
         language=language,
+        languages=tuple(LanguageShare(code, share) for code, share in languages.items()),
         evidence=tuple(found.evidence),
     )
 

@@ -217,6 +217,14 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class LanguageShare:
+    """One language of the text and its share of the words of the pages that have one."""
+
+    language: str
+    share: float
+
+
+@dataclass(frozen=True)
 class DocumentInfo:
     """The paper's own metadata, as a cataloguer would record it."""
 
@@ -230,12 +238,14 @@ class DocumentInfo:
     issn: tuple[str, ...]
     licence: str | None
     language: str | None
+    languages: tuple[LanguageShare, ...]
     evidence: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True)
 class Page:
-    """One physical page: its label, its cleaned text and whether it had any text at all."""
+    """One physical page: its label, its cleaned text, whether it had any text at all and
+    its language (ISO 639-1; None when it has too little text to tell)."""
 
     index: int
     label: str | None
@@ -245,6 +255,7 @@ class Page:
     has_text_layer: bool
     width: float | None = None
     height: float | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,15 @@ def render_review(
     return "\n".join(parts) + "\n"
 
 
+def _page_language(page: Page | None) -> str:
+    """The page's language as the heading shows it ("in cy "), or nothing where unknown."""
+    if page is None or not page.language:
+        return ""
+    return (
+        f'<span class="page-language" title="language of the page">in {esc(page.language)}</span> '
+    )
+
+
 def _page_name(page: Page | None, index: int) -> str:
     if page is not None and page.label:
         return f"p. {page.label} (page {index} of the PDF)"
@@ -220,13 +229,15 @@ def _sections(items: list[Item], pages: dict[int, Page], pdf_href: str) -> Itera
             yield f'<section class="page" data-page="{index}">'
             yield (
                 f"<h2>{show(_page_name(page, index))} "
+                f"{_page_language(page)}"
                 f'<a href="{esc(pdf_href)}#page={index}" target="_blank" rel="noopener">'
                 "open in the PDF</a></h2>"
             )
             if page is not None and page.text is not None:
+                lang = f' lang="{esc(page.language)}"' if page.language else ""
                 yield (
                     "<details><summary>Whole page text</summary>"
-                    f'<div class="page-text">{show(page.text)}</div></details>'
+                    f'<div class="page-text"{lang}>{show(page.text)}</div></details>'
                 )
         yield from _article(item, pages.get(index), pdf_href)
     yield "</section>"

@@ -102,7 +102,8 @@ class WorkerConfig:
     """How to run workers: which pipeline, the per-file timeout, the memory limit, and after
     how many files a worker is replaced by a fresh one."""
 
-    model: str | None = None
+    # The trained pipelines: a package name or path for English, or language -> name.
+    model: str | dict[str, str] | None = None
     timeout: float | None = None
     max_memory_mb: int | None = None
     files_per_worker: int = FILES_PER_WORKER
@@ -299,12 +300,13 @@ def worker_main(argv: list[str]) -> None:
         limit = config.max_memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        from extractor.nlp.pipeline import build_pipeline
+        from extractor.nlp.pipeline import Pipelines
 
-        nlp = build_pipeline(config.model)
+        # Built once per worker: English now, other languages the first time a page needs one.
+        nlp = Pipelines(config.model)
         # The first parse allocates the math library's buffers: do it now, so that the
         # worker's measured need includes them and a limit too low shows at the start.
-        nlp(WARM_UP_TEXT)
+        nlp.english(WARM_UP_TEXT)
     except ExtractorError as e:
         _report_fatal(conn, type(e).__name__, e.problem)
         return

@@ -62,20 +62,30 @@ def nlp() -> Iterator[Any]:
     yield build_pipeline()
 
 
+@pytest.fixture(scope="session")
+def pipelines(nlp: Any) -> Any:
+    """The session's pipelines: its English one, and others built when a page needs them."""
+    from extractor.nlp.pipeline import Pipelines
+
+    return Pipelines(english=nlp)
+
+
 @pytest.fixture
-def shared_pipeline(nlp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Let every `extract` command reuse the session's pipeline instead of loading its own."""
+def shared_pipeline(pipelines: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let every `extract` command reuse the session's pipelines instead of loading its own."""
     import extractor.extract
 
-    real = extractor.extract.build_pipeline
+    real = extractor.extract._pipelines
     monkeypatch.setattr(
-        extractor.extract, "build_pipeline", lambda model=None: real(model) if model else nlp
+        extractor.extract,
+        "_pipelines",
+        lambda nlp, model: real(nlp, model) if nlp is not None or model else pipelines,
     )
     yield
 
 
 @pytest.fixture(scope="session")
-def corpus_extractions(nlp: Any) -> dict[str, Any]:
+def corpus_extractions(pipelines: Any) -> dict[str, Any]:
     """Every corpus PDF extracted once per session: file name -> Extraction or the error.
 
     Tests that check properties of real outputs share this, so the corpus is parsed once.
@@ -87,7 +97,7 @@ def corpus_extractions(nlp: Any) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for pdf in sorted(CORPUS_PDFS.glob("*.pdf")):
         try:
-            results[pdf.name] = extract(pdf, nlp=nlp)
+            results[pdf.name] = extract(pdf, nlp=pipelines)
         except ExtractorError as e:
             results[pdf.name] = e
     return results

@@ -31,6 +31,8 @@ What it can make, and how:
 - an encrypted file: `Document(user_password="secret")`.
 - an image-only page: `Page([Image()], running=False)` (a raster image, no text at all).
 - bookmarks: `Heading("Summary", bookmark=True)` adds an outline entry for its page.
+- two columns side by side: `Columns(["Welsh text", "English text"])` (the left column is
+  drawn first, so the PDF layer reads it first).
 
 The text is set in DejaVu Sans (tests/data/fonts, a subset with its licence), so any
 Latin-1, typographic punctuation, currency sign, bullet or ligature character can be used.
@@ -145,6 +147,15 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """Texts side by side, one column each, drawn one column after the other (as a
+    bilingual leaflet sets its two languages); the block ends below the longest."""
+
+    texts: Sequence[str]
+    gap: float = 18
+
+
+@dataclass(frozen=True)
 class Image:
     """A raster image (a grey gradient): pixels, no text."""
 
@@ -152,7 +163,7 @@ class Image:
     height: float = 200
 
 
-Block = Heading | Paragraph | BulletList | Box | Table | Image
+Block = Heading | Paragraph | BulletList | Box | Table | Columns | Image
 
 
 @dataclass(frozen=True)
@@ -333,6 +344,8 @@ class _Builder:
             self._box(block)
         elif isinstance(block, Table):
             self._table(block)
+        elif isinstance(block, Columns):
+            self._columns(block)
         else:
             self._image(block)
         self.pdf.set_xy(self.doc.margin, self.pdf.get_y() + self.doc.font_size * 0.6)
@@ -397,6 +410,18 @@ class _Builder:
             for cell, width in zip(row, widths, strict=False):
                 self.pdf.cell(width, self.line_height, cell)
             self.pdf.ln(self.line_height)
+
+    def _columns(self, columns: Columns) -> None:
+        count = len(columns.texts)
+        width = (self.width - columns.gap * (count - 1)) / count
+        top = self.pdf.get_y()
+        lowest = top
+        self._font()
+        for number, text in enumerate(columns.texts):
+            self.pdf.set_xy(self.doc.margin + number * (width + columns.gap), top)
+            self.pdf.multi_cell(width, self.line_height, text, align="L")
+            lowest = max(lowest, self.pdf.get_y())
+        self.pdf.set_xy(self.doc.margin, lowest)
 
     def _image(self, image: Image) -> None:
         pixels = PILImage.linear_gradient("L").resize((64, 64))

@@ -59,6 +59,28 @@ def test_the_other_corpus_files_give_their_documented_error_or_warning(
     assert blank and all(not manifesto.pages[p - 1].has_text_layer for p in blank)
 
 
+# Languages of the corpus files, as their names and MANIFEST rows say (the rest: English).
+FILE_LANGUAGES = {"fr-": "fr", "es-": "es", "de-": "de"}
+
+
+def file_language(name: str) -> str:
+    return next((lang for prefix, lang in FILE_LANGUAGES.items() if name.startswith(prefix)), "en")
+
+
+def test_page_languages_match_the_files(corpus_extractions: dict[str, Any]) -> None:
+    told = wrong = 0
+    for name, result in readable(corpus_extractions).items():
+        expected = file_language(name)
+        pages = [page for page in result.pages if page.language is not None]
+        told += len(pages)
+        wrong += sum(page.language != expected for page in pages)
+        if pages:
+            assert result.document.language == expected, name
+            assert result.document.languages[0].language == expected, name
+    assert told > 300
+    assert wrong / told <= 0.02
+
+
 @pytest.mark.parametrize("gold", corpus_gold(), ids=lambda g: g["file"])
 def test_page_labels_match_gold(gold: dict[str, Any], corpus_extractions: dict[str, Any]) -> None:
     result = corpus_extractions[gold["file"]]

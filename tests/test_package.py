@@ -32,6 +32,8 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
         assert f"extractor/schemas/{schema.name}" in names
     for data in (ROOT / "extractor" / "data").glob("*.*"):
         assert f"extractor/data/{data.name}" in names
+    for data in (ROOT / "extractor" / "data" / "lang").glob("*.json"):
+        assert f"extractor/data/lang/{data.name}" in names
     assert "extractor/py.typed" in names
 
 

@@ -70,8 +70,13 @@ def test_every_item_is_listed_under_its_page_with_a_link(gao: Extraction) -> Non
         assert f"gao%20report.pdf#page={item.page.index}" in hrefs
     marks = re.findall(r"<mark>(.*?)</mark>", page, re.S)
     assert len(marks) == len(articles)  # each quote once, marked in its context
-    # each page's whole text once, in its section (not again under every item)
-    assert page.count('<div class="page-text">') == len({i.page.index for i in gao.items()})
+    # each page's whole text once, in its section (not again under every item), marked
+    # with its language, which the page's heading shows too
+    pages_with_items = len({i.page.index for i in gao.items()})
+    assert page.count('<div class="page-text" lang="en">') == pages_with_items
+    assert page.count('<span class="page-language" title="language of the page">in en</span>') == (
+        pages_with_items
+    )
 
 
 def test_the_page_is_self_contained(gao: Extraction) -> None:

@@ -44,6 +44,7 @@ from extractor.nlp.layout import (
     page_layouts,
 )
 from extractor.nlp.types import PageDoc
+from extractor.nlp.wordlists import with_language
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -149,11 +150,12 @@ _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\.\s\.\s\.)\s*\d{1,4}\s*$|^\s*\d{1
 
 
 @cache
-def cue_data() -> dict[str, Any]:
-    """The cue words and thresholds, loaded once from extractor/data."""
+def cue_data(language: str | None = None) -> dict[str, Any]:
+    """The cue words and thresholds, loaded once from extractor/data; the word lists of
+    `language` where extractor/data/lang has them (see nlp/wordlists.py), else English."""
     text = (resources.files("extractor") / "data" / CUES_FILE).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
-    return data
+    return with_language(data, language, "claims")
 
 
 def _register_extensions() -> None:
@@ -620,7 +622,7 @@ def _is_leading_marker(doc: Doc, i: int, end: int) -> bool:
 def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
     """Factory of the `extractor_claims` component."""
     _register_extensions()
-    return ClaimFinder(nlp, cue_data())
+    return ClaimFinder(nlp, cue_data(nlp.lang))
 
 
 # ---------------------------------------------------------------------------------------

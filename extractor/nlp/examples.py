@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,6 +39,7 @@ from extractor.nlp.decide import Features, LinearModel, log_count
 from extractor.nlp.doctext import doc_text
 from extractor.nlp.layout import CAPTION, SENTENCE_END, opens_paragraph
 from extractor.nlp.types import PageDoc
+from extractor.nlp.wordlists import language_lists
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
 
@@ -247,6 +248,19 @@ _EXAMPLE_CUE = _cue_pattern(EXAMPLE_CUES)
 _WEAK_CUE = _cue_pattern(WEAK_CUES)
 
 
+@cache
+def cue_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The example cues and weak cues of `language` (extractor/data/lang; English where the
+    language has none), as patterns."""
+    lists = language_lists(language, "examples")
+    if not lists:
+        return _EXAMPLE_CUE, _WEAK_CUE
+    return (
+        _cue_pattern(lists.get("example_cues", EXAMPLE_CUES)),
+        _cue_pattern(lists.get("weak_cues", WEAK_CUES)),
+    )
+
+
 class ExamplesComponent:
     """Marks sentences and headings that introduce a named case (see the module docstring)."""
 
@@ -425,7 +439,7 @@ def _segment_mentions(segment: Span) -> list[ExampleMention]:
     if _not_a_telling_sentence(segment):
         return []
     text = segment.text
-    cue_match = _EXAMPLE_CUE.search(text)
+    cue_match = cue_patterns(segment.doc.lang_)[0].search(text)
     finite = any(_is_finite(t) for t in segment)
     imperative = _imperative_verb(segment)
     # An imperative ("Reopen lines, building on the success of X") counts only with a cue,
@@ -647,8 +661,9 @@ def _mentions(
 ) -> list[ExampleMention]:
     """The mentions of the names chosen in a segment, with what the segment says of them."""
     text = segment.text
-    weak = _WEAK_CUE.search(text)
-    cue = _EXAMPLE_CUE.search(text)
+    example_cue, weak_cue = cue_patterns(segment.doc.lang_)
+    weak = weak_cue.search(text)
+    cue = example_cue.search(text)
     mentions = []
     for name, cues in chosen:
         features = mention_features(name, segment, cues, len(chosen), cue, weak, acting)

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from extractor.labels import is_bare_label_line
 from extractor.model import CitationKind
 from extractor.nlp.types import PageDoc
+from extractor.nlp.wordlists import every_language
 from extractor.pages import PageText
 from extractor.text import collapse_whitespace, usual_line_length
 
@@ -100,10 +101,11 @@ FIGURE = re.compile(r"[-+]?\d[\d,.]*")
 # Columns of a table row: runs of white space inside the line.
 COLUMN_GAP = re.compile(r"\S\s{3,}(?=\S)")
 
-# Headings that open a section of notes (numbered, cited by markers) or of references.
+# Headings that open a section of notes (numbered, cited by markers) or of references; the
+# other languages' are in extractor/data/lang ("citations").
 NOTE_SECTION_HEADINGS: frozenset[str] = frozenset(
     ["notes", "endnotes", "end notes", "footnotes", "notes and references", "chapter notes"]
-)
+) | every_language("citations", "note_headings")
 REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
     [
         "references",
@@ -119,7 +121,7 @@ REFERENCE_SECTION_HEADINGS: frozenset[str] = frozenset(
         "further reading",
         "citations",
     ]
-)
+) | every_language("citations", "reference_headings")
 # Headings after which a notes or references section is over.
 SECTION_END_HEADINGS = re.compile(
     r"^(?:appendix|annex|annexe|glossary|index|acknowledg|about (?:the )?(?:authors?|us)|"
