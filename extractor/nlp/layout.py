@@ -596,6 +596,9 @@ class PageLayout:
     appendix: bool  # the page is in the document's appendices
     paragraph_leads: frozenset[int]  # offsets where a paragraph begins (`paragraph_leads`)
     section_openers: frozenset[int]  # starts of the headings that open a notes section
+    # Starts of the lines inside a summary section, also where a notes section (which
+    # takes precedence in a line's `section`) overlaps it.
+    summary_starts: frozenset[int] = frozenset()
 
     def size_of(self, start: int) -> float | None:
         """The font size of the line that starts at `start` (None where unknown)."""
@@ -607,7 +610,9 @@ class PageLayout:
 
     def summary_ranges(self) -> list[tuple[int, int]]:
         """The stretches of the page inside a summary section, line by line."""
-        return [(line.start, line.end + 1) for line in self.lines if line.section == "summary"]
+        return [
+            (line.start, line.end + 1) for line in self.lines if line.start in self.summary_starts
+        ]
 
     def _by_start(self) -> dict[int, tuple[float | None, SectionKind]]:
         return {line.start: (line.size, line.section) for line in self.lines}
@@ -646,6 +651,7 @@ def decide_layout(pages: Sequence[PageText]) -> list[PageLayout]:
         appendix = appended is not None and page.index >= appended
         edges = _edges(lines)
         decided: list[LineLayout] = []
+        summary_starts: set[int] = set()
         for i, (line, size) in enumerate(zip(lines, page_sizes, strict=True)):
             if not line.text.strip():
                 continue
@@ -653,12 +659,19 @@ def decide_layout(pages: Sequence[PageText]) -> list[PageLayout]:
             facts = LineFacts(line.text, size, body, edge, (edge, _edge_key(line.text)) in running)
             kind = line_kind(facts)
             summary = any(lo <= line.start < hi for lo, hi in ranges)
+            if summary:
+                summary_starts.add(line.start)
             level = (levels.get(size, 1) if size is not None else 1) if kind == "heading" else 0
             section = _section(notes[i], summary, appendix)
             decided.append(LineLayout(line.start, line.end, kind, section, level, size))
         out.append(
             PageLayout(
-                tuple(decided), body, appendix, paragraph_leads(page.text), frozenset(openers)
+                tuple(decided),
+                body,
+                appendix,
+                paragraph_leads(page.text),
+                frozenset(openers),
+                frozenset(summary_starts),
             )
         )
     return out
@@ -690,6 +703,7 @@ def set_layout(doc: Doc, layout: PageLayout) -> None:
         "appendix": layout.appendix,
         "paragraph_leads": sorted(layout.paragraph_leads),
         "section_openers": sorted(layout.section_openers),
+        "summary_starts": sorted(layout.summary_starts),
     }
     doc.spans[LAYOUT_KEY] = SpanGroup(doc, name=LAYOUT_KEY, attrs=attrs, spans=spans)
 
@@ -715,6 +729,7 @@ def read_layout(doc: Doc) -> PageLayout:
         bool(attrs["appendix"]),
         frozenset(attrs["paragraph_leads"]),
         frozenset(attrs["section_openers"]),
+        frozenset(attrs["summary_starts"]),
     )
 
 
