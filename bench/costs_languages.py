@@ -37,9 +37,9 @@ from extractor.evaluate import (
     load_gold,
     ratio,
 )
-from extractor.extract import PageDoc
 from extractor.nlp.costs import FACTORY, collect_cost_figures
 from extractor.nlp.pipeline import COMPONENTS, build_pipeline
+from extractor.nlp.types import PageDoc
 from extractor.pages import prepare_pages
 from extractor.pdf import read_pdf
 

@@ -30,6 +30,7 @@ from extractor.errors import (
 
 if TYPE_CHECKING:
     from extractor.model import Extraction
+    from extractor.nlp.pipeline import ModelChoice
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -337,12 +338,12 @@ def extract(
 
 
 def _with_bar(
-    extract_file: Callable[..., Extraction], pdf: Path, model: str | None
+    extract_file: Callable[..., Extraction], pdf: Path, model: ModelChoice
 ) -> Extraction | None:
     """Run `extract_file` under a bar of its pages on standard error (a terminal), the
     pipeline loaded first under a line that says so; None, doing nothing, if the PDF's
     pages cannot be counted: it may be bad, and its error should not wait for a load."""
-    from extractor.nlp.pipeline import build_pipeline
+    from extractor.nlp.pipeline import Pipelines
     from extractor.pdf import count_pdf_pages
     from extractor.progress import FileProgress, loading_text
 
@@ -350,8 +351,9 @@ def _with_bar(
         return None
     with FileProgress(sys.stderr, pdf.name, loading_text(model)) as bar:
         bar.loading_pipeline()
-        nlp = build_pipeline(model)
-        return extract_file(nlp=nlp, progress=bar)
+        pipelines = Pipelines(model)
+        pipelines.english  # noqa: B018  (loaded under the loading line, not the page bar)
+        return extract_file(nlp=pipelines, progress=bar)
 
 
 @cli.command()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.progress import (
@@ -31,6 +31,9 @@ from rich.text import Text
 from extractor.batch import BatchReport, ManifestEntry
 from extractor.output import plural
 
+if TYPE_CHECKING:
+    from extractor.nlp.pipeline import ModelChoice
+
 # Redraws of a bar a second (a terminal shows no more, and each costs the parent some CPU).
 REFRESH_PER_SECOND = 4
 # Time between two status lines when not on a terminal.
@@ -38,9 +41,11 @@ LINE_INTERVAL_SECONDS = 30.0
 BAR_WIDTH = 24
 
 
-def loading_text(model: str | None, workers: int | None = None, on_cluster: bool = False) -> str:
-    """What happens before the first page: 'loading the English pipeline in 2 workers'."""
-    what = "the English pipeline" if model is None else f"the spaCy pipeline {model}"
+def loading_text(model: ModelChoice, workers: int | None = None, on_cluster: bool = False) -> str:
+    """What happens before the first page: 'loading the English pipeline in 2 workers'
+    (other languages' pipelines load when a page in them first comes)."""
+    english = model if isinstance(model, str) or model is None else model.get("en")
+    what = "the English pipeline" if english is None else f"the spaCy pipeline {english}"
     if on_cluster:
         return f"loading {what} on the cluster's workers"
     return f"loading {what}" + ("" if workers is None else f" in {plural(workers, 'worker')}")

@@ -11,7 +11,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from extractor.extract import run_nlp
+from extractor.extract import parse_pages
 from extractor.nlp.layout import (
     LAYOUT_KEY,
     SECTION_ATTR,
@@ -214,7 +214,7 @@ BUILT = Document(
 def test_the_pipeline_lays_out_a_built_pdf_before_the_components(tmp_path: Path, nlp: Any) -> None:
     pdf = read_pdf(build_pdf(BUILT, tmp_path / "built.pdf"))
     pages, warnings = prepare_pages(pdf)
-    (page_doc,) = run_nlp(nlp, pages, warnings)
+    (page_doc,) = parse_pages(nlp, pages, warnings).page_docs
     layout = read_layout(page_doc.doc)
     text = page_doc.page.text
     headings = [
