@@ -74,11 +74,6 @@ def test_welsh_pages_have_their_cost_figures(bilingual: Extraction) -> None:
     assert all(c.currency == "GBP" for c in bilingual.cost_figures)
 
 
-@pytest.mark.xfail(
-    reason="Welsh scale words ('biliwn', 'miliwn') are read by the money branch (issue 13 "
-    "item 2); drop this mark when the branches meet",
-    strict=True,
-)
 def test_welsh_scale_words_are_normalised(bilingual: Extraction) -> None:
     amounts = {c.page.index: c.amount for c in bilingual.cost_figures if c.page.index in (1, 3)}
     assert amounts == {1: 9e9, 3: 740e6}
