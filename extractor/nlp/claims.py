@@ -184,6 +184,21 @@ class Scored:
     flags: tuple[str, ...] = ()  # every cue category and layout rule that fired
 
 
+@dataclass(frozen=True)
+class _PageMatches:
+    """The token spans where each cue category's phrases, and the hedges, occur on a page,
+    in the order the phrase matcher gives them."""
+
+    categories: dict[str, list[tuple[int, int]]]
+    hedges: list[tuple[int, int]]
+
+
+def _inside(places: Sequence[tuple[int, int]], span: Span) -> list[tuple[int, int]]:
+    """The places that lie wholly inside `span` (a phrase the sentence ends inside belongs
+    to the next)."""
+    return [(start, end) for start, end in places if span.start <= start and end <= span.end]
+
+
 class ClaimFinder:
     """Finds the claims of one page's Doc."""
 
@@ -206,7 +221,8 @@ class ClaimFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         groups: dict[str, list[Span]] = {CLAIMS_KEY: [], PROSE_KEY: []}
-        for item in (self.score(segment) for segment in segments(doc)):
+        matches = self._matches(doc)
+        for item in (self.score(segment, matches) for segment in segments(doc)):
             if item is None:
                 continue
             span = Span(doc, item.start, item.end, label=item.kind)
@@ -219,7 +235,18 @@ class ClaimFinder:
         doc.spans.update(groups)
         return doc
 
-    def score(self, span: Span) -> Scored | None:
+    def _matches(self, doc: Doc) -> _PageMatches:
+        """Where each category's phrases and the hedges occur on a page, found once: a
+        sentence's cues are the matches that lie inside it."""
+        return _PageMatches(
+            {
+                category: [(start, end) for _, start, end in matcher(doc)]
+                for category, matcher in self.matchers.items()
+            },
+            [(start, end) for _, start, end in self.hedges(doc)],
+        )
+
+    def score(self, span: Span, matches: _PageMatches) -> Scored | None:
         """The cues of a sentence and its rank score, or None when it is not prose.
 
         A sentence is a candidate when the weights of its claim categories reach
@@ -230,11 +257,10 @@ class ClaimFinder:
         """
         if self.skip(span):
             return None
-        sub = span.as_doc()
-        found = self._cues(span, sub)
+        found = self._cues(span, matches)
         kinds = [c for c in CUE_KINDS if c in found]
         candidate = sum(self.weights[c] for c in kinds) >= float(self.data["min_score"])
-        hedges = self._hedges(span, sub)
+        hedges = self._hedges(span, matches)
         # The strongest kind counts in full, each further kind a little: a long sentence
         # that touches many kinds is not more of a claim than a pointed one.
         strongest = max((self.weights[c] for c in kinds), default=0.0)
@@ -265,25 +291,27 @@ class ClaimFinder:
             tuple(sorted(flags)),
         )
 
-    def _cues(self, span: Span, sub: Doc) -> dict[str, list[str]]:
-        """The cue phrases of each category that a sentence (`sub` is its own Doc) holds,
-        from the phrase lists and from its parse (`_token_cues`)."""
+    def _cues(self, span: Span, matches: _PageMatches) -> dict[str, list[str]]:
+        """The cue phrases of each category that a sentence holds, from the phrase lists
+        (the page's `matches` inside it) and from its parse (`_token_cues`)."""
+        doc = span.doc
         found: dict[str, list[str]] = {}
-        for category, matcher in self.matchers.items():
-            for _, start, end in matcher(sub):
-                found.setdefault(category, []).append(sub[start:end].text.lower())
+        for category, places in matches.categories.items():
+            for start, end in _inside(places, span):
+                found.setdefault(category, []).append(doc[start:end].text.lower())
         for category, token_cues in self._token_cues(span).items():
             found.setdefault(category, []).extend(token_cues)
         return found
 
-    def _hedges(self, span: Span, sub: Doc) -> list[str]:
+    def _hedges(self, span: Span, matches: _PageMatches) -> list[str]:
         """The hedge phrases that hedge the claim ("may", "suggests"), not those that give
         advice, leave or a premise (`_not_hedging`)."""
+        doc = span.doc
         return sorted(
             {
-                sub[s:e].text.lower()
-                for _, s, e in self.hedges(sub)
-                if not any(self._not_hedging(t, span) for t in span[s:e])
+                doc[start:end].text.lower()
+                for start, end in _inside(matches.hedges, span)
+                if not any(self._not_hedging(t, span) for t in doc[start:end])
             }
         )
 

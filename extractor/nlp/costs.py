@@ -251,8 +251,12 @@ class _DocView:
         self.doc = doc
         self.language = language
         self.text = doc_text(doc)
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t) for t in doc]
+        # Read from the Doc's arrays, not token by token: a page has thousands of tokens.
+        starts = doc.to_array("IDX").tolist()
+        self.starts: list[int] = starts
+        self.ends: list[int] = [
+            s + n for s, n in zip(starts, doc.to_array("LENGTH").tolist(), strict=True)
+        ]
         self.tagged = doc.has_annotation("POS") or doc.has_annotation("TAG")
         self.parsed = doc.has_annotation("DEP")
 

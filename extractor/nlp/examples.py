@@ -1786,8 +1786,11 @@ class _TopicNames:
 
     def __init__(self, pages: Sequence[PageText]) -> None:
         self.texts = [page.text for page in pages if page.text.strip()]
+        # Each text as the name search sees it: hyphens out, case folded.
+        self.folded = [_fold_for_search(text) for text in self.texts]
         self.cache: dict[str, bool] = {}
         self.shares: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
 
     def unhyphenated(self, name: str) -> str:
         """The name with a CamelCase word that a line break hyphenated ("Sun-Spider") made
@@ -1801,12 +1804,28 @@ class _TopicNames:
         return BROKEN_CAMEL_WORD.sub(join, name)
 
     def pages_naming(self, name: str) -> int:
+        """How many pages name `name` (cached)."""
+        if name not in self.counts:
+            self.counts[name] = self._pages_naming(name)
+        return self.counts[name]
+
+    def _pages_naming(self, name: str) -> int:
         # A hyphen a line break left inside a name ("Trace-Monkey") does not make it another.
+        letters = name.replace("-", "")
         pattern = re.compile(
-            rf"(?<!\w){'-?'.join(re.escape(c) for c in name.replace('-', ''))}(?!\w)",
-            re.IGNORECASE,
+            rf"(?<!\w){'-?'.join(re.escape(c) for c in letters)}(?!\w)", re.IGNORECASE
         )
-        return sum(1 for text in self.texts if pattern.search(text))
+        # The pattern is slow (a hyphen may come between any two letters), so it reads only
+        # the pages whose folded text holds the name's letters in a row: every page it
+        # matches does. The folding is exact for ASCII names only; others read every page.
+        if not letters.isascii():
+            return sum(1 for text in self.texts if pattern.search(text))
+        key = letters.lower()
+        return sum(
+            1
+            for text, folded in zip(self.texts, self.folded, strict=True)
+            if key in folded and pattern.search(text)
+        )
 
     def page_share(self, name: str) -> float:
         """The share of the pages with text that name `name` (cached)."""
@@ -1832,6 +1851,18 @@ class _TopicNames:
                 self.texts
             )
         return self.cache[core]
+
+
+# The characters outside ASCII that a case-blind pattern matches to an ASCII letter
+# (U+0130 and U+0131 to i, the long s to s, the Kelvin sign to k).
+_ASCII_CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _fold_for_search(text: str) -> str:
+    """`text` with its hyphens removed and its case folded as `re.IGNORECASE` folds ASCII
+    letters: where a case-blind pattern of ASCII letters (hyphens allowed between them)
+    matches `text`, its letters lower-cased appear in a row in the result."""
+    return text.replace("-", "").translate(_ASCII_CASE_FOLDS).lower()
 
 
 def _inside(cases: Sequence[_Case], position: int, offset: int) -> bool:
