@@ -128,9 +128,10 @@ _NLP: Any = None
 
 def _worker_init() -> None:
     global _NLP
-    from extractor.nlp.pipeline import build_pipeline
+    from extractor.nlp.pipeline import Pipelines
 
-    _NLP = build_pipeline()
+    _NLP = Pipelines()
+    _NLP.english  # noqa: B018  (loaded here, once per worker, not inside the first document)
 
 
 def document_rows(document: AnnotatedDocument) -> DocumentRows:

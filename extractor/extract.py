@@ -100,7 +100,9 @@ def extract(
 def _pipelines(nlp: Language | Pipelines | None, model: ModelChoice) -> Pipelines:
     if isinstance(nlp, Pipelines):
         return nlp
-    return Pipelines(model, english=nlp)
+    if nlp is None:
+        return Pipelines(model)
+    return Pipelines.around(nlp, model)
 
 
 def extract_document(

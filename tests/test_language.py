@@ -186,3 +186,29 @@ def test_a_pipeline_keeps_no_items_from_the_other_column(tmp_path: Path, nlp: An
     assert all(e.char_span.start >= welsh_end for e in result.examples)
     # Cost figures are read in both columns.
     assert {c.raw.split()[0] for c in result.cost_figures} >= {"£25", "£9"}
+
+
+def test_an_english_pipeline_passed_for_every_file_builds_the_others_once(
+    tmp_path: Path, nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API caller passes the pipeline of `build_pipeline()` for every file: the French
+    pipeline its French pages need is built for the first file and reused for the next."""
+    import extractor.nlp.pipeline as pipeline
+
+    built: list[str | None] = []
+    real = pipeline.build_pipeline
+    monkeypatch.setattr(
+        pipeline, "build_pipeline", lambda name=None: built.append(name) or real(name)
+    )
+    pdf = build_pdf(Document(pages=[Page([Paragraph(FRENCH_PAGE)])]), tmp_path / "plan.pdf")
+    first = extract(pdf, nlp=nlp)
+    # (Another test may have read French with the session's pipeline already.)
+    assert built in ([], ["fr_core_news_sm"])
+    before = list(built)
+    second = extract(pdf, nlp=nlp)
+    assert [page.language for page in second.pages] == ["fr"]
+    assert built == before
+    assert second.claims == first.claims
+    # Another choice of pipelines is another set, with its own French pipeline.
+    extract(pdf, nlp=nlp, model={"fr": "fr_core_news_sm", "de": "de_core_news_sm"})
+    assert built == [*before, "fr_core_news_sm"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -130,6 +131,17 @@ def light_pipeline(language: str | None) -> Language:
     return add_components(nlp, LIGHT_COMPONENTS)
 
 
+# Where an English pipeline keeps the Pipelines made around it (`Pipelines.around`).
+_AROUND_ATTR = "_extractor_pipelines"
+
+
+def _model_key(model: ModelChoice) -> Any:
+    """`model` as a dictionary key (a mapping is not hashable)."""
+    if model is None or isinstance(model, str):
+        return model
+    return tuple(sorted((language.lower(), name) for language, name in model.items()))
+
+
 class Pipelines:
     """The pipelines of a run, one per language, each built the first time it is needed
     (in a batch worker: once per worker) and kept."""
@@ -145,6 +157,19 @@ class Pipelines:
         self._light: dict[str | None, Language] = {}
         if english is not None:
             self._full[DEFAULT_LANGUAGE] = english
+
+    @classmethod
+    def around(cls, english: Language, model: ModelChoice = None) -> Pipelines:
+        """The Pipelines of runs whose English pipeline is `english` (one an API caller
+        built with `build_pipeline()` and passes for every file): made once per `model` and
+        kept on `english`, so that the other languages' pipelines are built once for all the
+        files it reads, not once per file. They go when `english` goes (the reference
+        cycle is the collector's to free)."""
+        kept: dict[Any, Pipelines] = english.__dict__.setdefault(_AROUND_ATTR, {})
+        key = _model_key(model)
+        if key not in kept:
+            kept[key] = cls(model, english=english)
+        return kept[key]
 
     def full(self, language: str) -> Language | None:
         """The trained pipeline of `language` with our components, or None where none is
