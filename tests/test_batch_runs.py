@@ -284,10 +284,12 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_same_outputs(tmp_path: Path)
 
 def test_ctrl_c_stops_the_workers_and_says_how_to_resume(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
-    for number in range(6):
+    # Enough work left after the first file that the batch cannot end before the signal
+    # comes, even on a loaded machine (it once did with 6 files of 1 s).
+    for number in range(8):
         make_pdf(inputs / f"doc{number}.pdf", pages=1)
     out = tmp_path / "out"
-    env = {**os.environ, TEST_HOOKS_ENV: json.dumps({"*.pdf": "sleep:1"})}
+    env = {**os.environ, TEST_HOOKS_ENV: json.dumps({"*.pdf": "sleep:4"})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "extractor", "batch", str(inputs), "-o", str(out), "-j", "2"],
         env=env,
