@@ -4,7 +4,8 @@ Two stages, as for every item type:
 
 - The spaCy component `extractor_citations` marks the places in a page's text that may
   point to a note or a reference (`doc.spans["extractor_citations"]`, labelled with their
-  form; the exact candidates, markers included, in `doc._.extractor_citation_candidates`):
+  form; the exact candidates, markers included, in `doc._.extractor_citation_candidates`,
+  as plain (start, end, marker, form) tuples so that the Doc serialises):
   note markers after a word ("online. 1"), bracketed numbers ("[3, 5-7]"), "(Author,
   2009)" references and URLs. Text alone cannot tell a marker "1" from a quantity, so
   nothing is decided here.
@@ -25,7 +26,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -259,6 +260,10 @@ def _register_extensions() -> None:
 # share one span, e.g. the markers of "[3, 4]").
 CANDIDATES_ATTR = "extractor_citation_candidates"
 
+# At import too, so that a Doc read back from bytes in a process that built no pipeline
+# (the parent of `extract --jobs`, a DocBin reader) has the attributes.
+_register_extensions()
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -345,7 +350,9 @@ class CitationFinder:
     def __call__(self, doc: Doc) -> Doc:
         found = anchor_candidates(doc_text(doc))
         doc.spans[CITATIONS_KEY] = _spans(doc, found)
-        doc._.set(CANDIDATES_ATTR, tuple(found))
+        # Plain data, not Candidates: a Doc's user data must go through msgpack (`to_bytes`,
+        # DocBin, the worker processes of `extract --jobs`).
+        doc._.set(CANDIDATES_ATTR, tuple(astuple(candidate) for candidate in found))
         return doc
 
 
@@ -371,7 +378,7 @@ def make_citation_component(nlp: Language, name: str) -> CitationFinder:
 def doc_anchors(doc: Doc) -> list[Candidate]:
     """The anchor candidates the component found on a page's Doc."""
     found = doc._.get(CANDIDATES_ATTR) if Doc.has_extension(CANDIDATES_ATTR) else None
-    return list(found or ())
+    return [Candidate(*fields) for fields in found or ()]
 
 
 # ---------------------------------------------------------------------------------------

@@ -170,6 +170,11 @@ def _register_extensions() -> None:
             Span.set_extension(name, default=default)
 
 
+# At import too, so that a Doc read back from bytes in a process that built no pipeline
+# (the parent of `extract --jobs`, a DocBin reader) has the attributes.
+_register_extensions()
+
+
 @dataclass(frozen=True)
 class Scored:
     """A sentence with the cues that fired in it and its score."""

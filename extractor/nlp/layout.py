@@ -684,6 +684,11 @@ def register_extensions() -> None:
             Span.set_extension(name, default=None)
 
 
+# At import too, so that a Doc read back from bytes in a process that built no pipeline
+# (the parent of `extract --jobs`, a DocBin reader) has the attributes.
+register_extensions()
+
+
 def set_layout(doc: Doc, layout: PageLayout) -> None:
     """Store a page's layout on its Doc as `doc.spans["extractor_layout"]`."""
     register_extensions()
