@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from spacy import about as spacy_about
 from spacy.language import Language
@@ -69,7 +69,7 @@ def extract(
     path: str | Path,
     *,
     password: str | None = None,
-    nlp: Language | Pipelines | None = None,
+    nlp: Language | Pipelines | PageParser | None = None,
     model: ModelChoice = None,
     include_page_text: bool = True,
     max_pages: int | None = None,
@@ -82,18 +82,22 @@ def extract(
     across files; otherwise they are built from `model`: a package name or path for English
     (default: en_core_web_sm), or a mapping of language to one. `deciders` are the learned
     models that choose claims and examples (default: those shipped with the package).
-    `progress` is told how far it is, page by page. Raises an ExtractorError subclass for a
+    `progress` is told how far it is, page by page. Pass `PageWorkers(N)`
+    (extractor.pagejobs) as `nlp` to read and parse the pages in N worker processes, for
+    the same result. Raises an ExtractorError subclass for a
     file that cannot be read; a file that reads but has no text gives an Extraction whose
     warnings say so.
     """
-    on_page = None if progress is None else lambda read, count: progress(read / 2, count)
-    pdf = read_pdf(path, password=password, max_pages=max_pages, on_page=on_page)
-    pipelines = _pipelines(nlp, model)
     options = Options(
         include_page_text=include_page_text,
         max_pages=max_pages,
         password_given=password is not None,
     )
+    if nlp is not None and not isinstance(nlp, (Language, Pipelines)):
+        return nlp.extract(path, password, options, deciders, progress)
+    on_page = None if progress is None else lambda read, count: progress(read / 2, count)
+    pdf = read_pdf(path, password=password, max_pages=max_pages, on_page=on_page)
+    pipelines = _pipelines(nlp, model)
     return extract_document(pdf, pipelines, options, deciders, progress)
 
 
@@ -107,7 +111,7 @@ def _pipelines(nlp: Language | Pipelines | None, model: ModelChoice) -> Pipeline
 
 def extract_document(
     pdf: PdfDocument,
-    nlp: Language | Pipelines,
+    nlp: Language | Pipelines | PageParser,
     options: Options,
     deciders: Deciders | None = None,
     progress: PageProgress | None = None,
@@ -144,7 +148,7 @@ def extract_document(
         cost_figures=_with_boxes(cost_figures, pages),
         citations=_with_boxes(citations, pages),
         warnings=tuple(warnings),
-        extractor=ExtractorInfo("extractor", __version__, _model_info(parsed.pipeline), options),
+        extractor=ExtractorInfo("extractor", __version__, parsed.model, options),
     )
     logger.debug("%s: %d items", pdf.path, sum(1 for _ in result.items()))
     validate(result.to_dict(), path=str(pdf.path))
@@ -179,11 +183,36 @@ class ParsedPages:
     shares: dict[str, float]
     page_docs: list[PageDoc]
     # The pipeline that read the most pages (what `extractor.model` names).
-    pipeline: Language
+    model: ModelInfo
+
+
+class PageParser(Protocol):
+    """Reads and parses the pages elsewhere, for the same result: the worker processes of
+    `extract --jobs` (extractor.pagejobs.PageWorkers)."""
+
+    def extract(
+        self,
+        path: str | Path,
+        password: str | None,
+        options: Options,
+        deciders: Deciders | None = None,
+        progress: PageProgress | None = None,
+    ) -> Extraction:
+        """`extract`'s result."""
+
+    def run_nlp(
+        self,
+        pages: Sequence[PageText],
+        languages: Sequence[PageLanguage],
+        dominant: str | None,
+        warnings: list[ExtractionWarning],
+        on_parsed: Callable[[int], None] | None = None,
+    ) -> tuple[list[PageDoc], ModelInfo]:
+        """`run_nlp`'s Docs, with what the output says of the pipeline that read most."""
 
 
 def parse_pages(
-    nlp: Language | Pipelines,
+    nlp: Language | Pipelines | PageParser,
     pages: Sequence[PageText],
     warnings: list[ExtractionWarning],
     on_parsed: Callable[[int], None] | None = None,
@@ -192,11 +221,15 @@ def parse_pages(
     languages = [page_language(page.text) for page in pages]
     shares = document_languages(languages)
     dominant = next(iter(shares), None)
-    page_docs, used = run_nlp(
-        _pipelines(nlp, None), pages, languages, dominant, warnings, on_parsed
-    )
+    if isinstance(nlp, (Language, Pipelines)):
+        page_docs, used = run_nlp(
+            _pipelines(nlp, None), pages, languages, dominant, warnings, on_parsed
+        )
+        model = model_info(used)
+    else:
+        page_docs, model = nlp.run_nlp(pages, languages, dominant, warnings, on_parsed)
     by_index = {page.index: found for page, found in zip(pages, languages, strict=True)}
-    return ParsedPages(languages, by_index, shares, page_docs, used)
+    return ParsedPages(languages, by_index, shares, page_docs, model)
 
 
 def run_nlp(
@@ -222,26 +255,7 @@ def run_nlp(
     """
     todo: dict[int, list[tuple[int, Doc]]] = defaultdict(list)
     by_id: dict[int, Language] = {}
-    unsupported: dict[str, list[int]] = defaultdict(list)
-    read: list[tuple[int, Language]] = []
-    for position, (page, found) in enumerate(zip(pages, languages, strict=True)):
-        if not page.text.strip():
-            continue
-        language = found.language or dominant
-        nlp, trained = pipelines.for_language(language)
-        if len(page.text) > nlp.max_length:
-            warnings.append(
-                ExtractionWarning(
-                    "page_too_long",
-                    f"page {page.index} has {len(page.text)} characters, more than the "
-                    f"{nlp.max_length} spaCy parses; no items were extracted from it",
-                    page.index,
-                )
-            )
-            continue
-        if not trained and found.language is not None:
-            unsupported[found.language].append(page.index)
-        read.append((position, nlp))
+    read = plan_pages(pages, languages, dominant, pipelines.for_language, warnings)
     layouts = decide_layout([pages[position] for position, _ in read])
     for (position, nlp), layout in zip(read, layouts, strict=True):
         doc = nlp.make_doc(pages[position].nlp_text)
@@ -259,11 +273,56 @@ def run_nlp(
                 on_parsed(min(len(pages), skipped + len(parsed)))
     if on_parsed is not None:
         on_parsed(len(pages))
-    if unsupported:
-        warnings.append(_unsupported_warning(unsupported))
     used = max(by_id.values(), key=lambda nlp: len(todo[id(nlp)]), default=None)
     page_docs = [PageDoc(pages[position], parsed[position]) for position in sorted(parsed)]
     return page_docs, used if used is not None else pipelines.english
+
+
+class Limited(Protocol):
+    """A pipeline, or what is known of one: the longest text it parses."""
+
+    @property
+    def max_length(self) -> int:
+        """Characters."""
+
+
+Reader = TypeVar("Reader", bound=Limited)
+
+
+def plan_pages(
+    pages: Sequence[PageText],
+    languages: Sequence[PageLanguage],
+    dominant: str | None,
+    for_language: Callable[[str | None], tuple[Reader, bool]],
+    warnings: list[ExtractionWarning],
+) -> list[tuple[int, Reader]]:
+    """The pages to parse (positions in `pages`) and what reads each (`for_language`: the
+    pipeline of a language and whether it is a trained one); a page with no text is left
+    out, a page too long for its pipeline too, with a `page_too_long` warning, and pages of
+    languages with no trained pipeline get one `language_unsupported` warning."""
+    unsupported: dict[str, list[int]] = defaultdict(list)
+    read: list[tuple[int, Reader]] = []
+    for position, (page, found) in enumerate(zip(pages, languages, strict=True)):
+        if not page.text.strip():
+            continue
+        language = found.language or dominant
+        nlp, trained = for_language(language)
+        if len(page.text) > nlp.max_length:
+            warnings.append(
+                ExtractionWarning(
+                    "page_too_long",
+                    f"page {page.index} has {len(page.text)} characters, more than the "
+                    f"{nlp.max_length} spaCy parses; no items were extracted from it",
+                    page.index,
+                )
+            )
+            continue
+        if not trained and found.language is not None:
+            unsupported[found.language].append(page.index)
+        read.append((position, nlp))
+    if unsupported:
+        warnings.append(_unsupported_warning(unsupported))
+    return read
 
 
 def _own_language(items: Iterable[Item], parsed: ParsedPages) -> list[Item]:
@@ -340,7 +399,8 @@ def _sections(pdf: PdfDocument, pages: Sequence[PageText]) -> tuple[Section, ...
     return tuple(Section(e.title, e.level, ref(e.page_index)) for e in pdf.outline)
 
 
-def _model_info(nlp: Language) -> ModelInfo:
+def model_info(nlp: Language) -> ModelInfo:
+    """What the output says of a pipeline (`extractor.model`)."""
     meta = nlp.meta
     lang, name = meta.get("lang", ""), meta.get("name", "")
     return ModelInfo(

@@ -17,7 +17,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -243,16 +243,23 @@ def check_input_file(path: Path) -> int:
     return size
 
 
+# Reads the first `count` pages of a PDF that opened and checked out (`read_pdf`), in page
+# order, telling `on_page` as they come; `extract --jobs` hands them to worker processes.
+PagesReader = Callable[[int, Callable[[int, int], None] | None], Sequence[RawPage]]
+
+
 def read_pdf(
     path: str | Path,
     password: str | None = None,
     max_pages: int | None = None,
     on_page: Callable[[int, int], None] | None = None,
+    read_pages: PagesReader | None = None,
 ) -> PdfDocument:
     """Open `path` and read the text, labels, metadata and outline of its pages.
 
     `on_page(read, count)` is called after each page is read, with the pages read so far
-    and the number that will be (a progress display's figures)."""
+    and the number that will be (a progress display's figures). `read_pages` reads the
+    pages instead of this process, once the file has opened (see `read_page_range`)."""
     path = Path(path)
     size = check_input_file(path)
     head, tail = _head_and_tail(path)
@@ -278,13 +285,10 @@ def read_pdf(
 
     labels = _page_labels(reader, page_count)
     count = page_count if max_pages is None else min(page_count, max_pages)
-    drawing_bytes: dict[int, int] = {}
-    fonts: dict[int, tuple[Any, _FontMetrics]] = {}
-    pages = []
-    for i in range(count):
-        pages.append(_read_page(reader, i, labels, drawing_bytes, fonts))
-        if on_page is not None:
-            on_page(i + 1, count)
+    if read_pages is not None:
+        pages = list(read_pages(count, on_page))
+    else:
+        pages = _read_pages(reader, range(count), labels, on_page, count)
     return PdfDocument(
         path=path,
         sha256=file_sha256(path),
@@ -298,6 +302,38 @@ def read_pdf(
         has_informative_page_labels=labels is not None,
         problems=tuple(problems),
     )
+
+
+def _read_pages(
+    reader: pypdf.PdfReader,
+    indexes: Sequence[int],
+    labels: list[str] | None,
+    on_page: Callable[[int, int], None] | None = None,
+    count: int = 0,
+) -> list[RawPage]:
+    drawing_bytes: dict[int, int] = {}
+    fonts: dict[int, tuple[Any, _FontMetrics]] = {}
+    pages = []
+    for done, i in enumerate(indexes, 1):
+        pages.append(_read_page(reader, i, labels, drawing_bytes, fonts))
+        if on_page is not None:
+            on_page(done, count)
+    return pages
+
+
+def read_page_range(
+    path: str | Path, password: str | None, indexes: Sequence[int]
+) -> list[RawPage]:
+    """Read the pages of `indexes` (0-based) of a PDF that `read_pdf` opened, as it would:
+    what a worker process of `extract --jobs` runs on its share of the pages. Each page is
+    read on its own (only the caches of fonts and drawings are shared between pages, and
+    they change no result), so any split of the pages gives the same pages."""
+    path = Path(path)
+    head, _ = _head_and_tail(path)
+    reader = _open_reader(path, strict=b"%PDF-" in head)
+    _decrypt(reader, path, password)
+    labels = _page_labels(reader, len(reader.pages))
+    return _read_pages(reader, indexes, labels)
 
 
 def count_pdf_pages(path: str | Path) -> int | None:
