@@ -49,6 +49,7 @@ Exit codes:
   10 batch: some files failed or timed out (the manifest says which)
   11 batch: Dask not installed, or its scheduler unreachable
   12 an output could not be written: the disk is full or turned read-only
+  13 extract --jobs: a worker process died (out of memory, a crash)
   141 standard output was closed early (`| head`); ends quietly, as grep does
 """
 
@@ -284,6 +285,15 @@ def cli() -> None:
 @click.option("--no-page-text", is_flag=True, help="Leave the text of each page out of the JSON.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Only process the first N pages.")
 @click.option("--compact", is_flag=True, help="Write JSON on one line instead of indented.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes that read and parse the pages, each with its own spaCy "
+    "pipeline; the output is the same. One long report goes faster on N cores.",
+)
 @handle_errors
 def extract(
     pdf: Path,
@@ -293,6 +303,7 @@ def extract(
     no_page_text: bool,
     max_pages: int | None,
     compact: bool,
+    jobs: int,
 ) -> None:
     """Extract one PDF into JSON that validates against the extraction schema.
 
@@ -300,6 +311,7 @@ def extract(
     Example:
       extractor extract samples/uk-hmrc-risk-triggers-report-2015.pdf -o hmrc.json
       extractor extract scan.pdf -o - | jq '.warnings'
+      extractor extract long-report.pdf -o long.json --jobs 2
     """
     from extractor.extract import extract as run_extract
     from extractor.output import check_output_file, write_text_atomic
@@ -316,7 +328,13 @@ def extract(
         include_page_text=not no_page_text,
         max_pages=max_pages,
     )
-    result = _with_bar(extract_file, pdf, model) if sys.stderr.isatty() and not quiet() else None
+    on_terminal = sys.stderr.isatty() and not quiet()
+    result = _with_bar(extract_file, pdf, model, jobs) if on_terminal else None
+    if result is None and jobs > 1:
+        from extractor.pagejobs import PageWorkers
+
+        with PageWorkers(jobs, model) as workers:
+            result = extract_file(nlp=workers)
     if result is None:
         result = extract_file()
     text = result.to_json(indent=None if compact else 2)
@@ -338,17 +356,28 @@ def extract(
 
 
 def _with_bar(
-    extract_file: Callable[..., Extraction], pdf: Path, model: ModelChoice
+    extract_file: Callable[..., Extraction], pdf: Path, model: ModelChoice, jobs: int
 ) -> Extraction | None:
     """Run `extract_file` under a bar of its pages on standard error (a terminal), the
     pipeline loaded first under a line that says so; None, doing nothing, if the PDF's
-    pages cannot be counted: it may be bad, and its error should not wait for a load."""
+    pages cannot be counted: it may be bad, and its error should not wait for a load.
+    With `jobs` workers, the workers load the pipelines once they have read the pages,
+    and the bar counts pages from the start."""
     from extractor.nlp.pipeline import Pipelines
     from extractor.pdf import count_pdf_pages
     from extractor.progress import FileProgress, loading_text
 
     if count_pdf_pages(pdf) is None:
         return None
+    if jobs > 1:
+        from extractor.pagejobs import PageWorkers
+
+        # Started before the bar: its drawing thread would keep them from being forked.
+        with (
+            PageWorkers(jobs, model) as workers,
+            FileProgress(sys.stderr, pdf.name, loading_text(model, jobs)) as bar,
+        ):
+            return extract_file(nlp=workers, progress=bar)
     with FileProgress(sys.stderr, pdf.name, loading_text(model)) as bar:
         bar.loading_pipeline()
         pipelines = Pipelines(model)

@@ -25,6 +25,7 @@ EXIT_CHECK_FAILED = 9  # verify / check-citations: some quote, page or citation 
 EXIT_BATCH_FAILURES = 10  # a batch ran to the end, but some files failed or timed out
 EXIT_CLUSTER = 11  # batch: Dask is not installed, or its scheduler cannot be reached
 EXIT_WRITE_FAILED = 12  # an output could not be written: the disk filled up, or turned read-only
+EXIT_WORKER_DIED = 13  # extract --jobs: a worker process died (out of memory, a crash)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 EXIT_BROKEN_PIPE = 141  # the reader of standard output went away (128 + SIGPIPE, as for grep)
 
@@ -129,6 +130,12 @@ class PageNumberError(ExtractorError):
 
 class WorkerStartError(ExtractorError):
     """A batch worker process could not start (it died, or could not load the pipeline)."""
+
+
+class WorkerDiedError(ExtractorError):
+    """A worker process of `extract --jobs` died before it had done its pages."""
+
+    exit_code = EXIT_WORKER_DIED
 
 
 class ClusterError(ExtractorError):

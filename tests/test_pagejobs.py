@@ -1,0 +1,145 @@
+"""`extract --jobs N`: one document's pages read and parsed in N worker processes give the
+same output, byte for byte, as one process; errors are the same, and a dead worker is one
+line and exit code 13.
+
+The workers are forked from the test process, so what a test patches in a module before the
+extraction is patched in them too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import extractor.extract
+import extractor.pagejobs
+from extractor.cli import cli
+from extractor.errors import EXIT_WORKER_DIED, WorkerDiedError
+from extractor.extract import extract
+from extractor.pagejobs import PageWorkers
+from tests.bilingual import build_bilingual_pdf
+from tests.conftest import CORPUS_PDFS, require_corpus
+from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
+
+
+def _with_workers(path: Path, jobs: int) -> str:
+    with PageWorkers(jobs) as workers:
+        return extract(path, nlp=workers).to_json()
+
+
+# A corpus report with footnotes, money and examples, short enough to extract twice.
+CORPUS_REPORT = "us-copyright-office-dmca-summary-1998.pdf"
+
+
+def test_two_jobs_give_the_same_json_on_a_corpus_report(pipelines: Any) -> None:
+    require_corpus()
+    path = CORPUS_PDFS / CORPUS_REPORT
+    expected = extract(path, nlp=pipelines).to_json()
+    assert _with_workers(path, 2) == expected
+
+
+def test_two_jobs_give_the_same_json_on_a_bilingual_pdf(tmp_path: Path, pipelines: Any) -> None:
+    # Welsh pages go through a light pipeline, English ones through the trained one: the
+    # workers build both, and the document-wide choices (languages, the model named) hold.
+    path = build_bilingual_pdf(tmp_path)
+    expected = extract(path, nlp=pipelines).to_json()
+    assert _with_workers(path, 2) == expected
+    assert _with_workers(path, 3) == expected
+
+
+COUNCILS = ("Kent County Council", "Devon County Council", "Leeds City Council", "Fife Council")
+
+
+def _short_report(folder: Path) -> Path:
+    """Five pages of different text (the same text on every page would be taken for a
+    running header) and an empty one, with printed page numbers."""
+    pages = [
+        Page(
+            [
+                Heading(f"Part {n}: {council}"),
+                Paragraph(
+                    f"{council} spent £{n}.{n}m on the new service in 200{n}. The scheme "
+                    f"should be extended to every district, as it cut waiting times by {n}0 "
+                    "per cent. For example, the service in the north answered calls within "
+                    f"{n + 2} days, which residents said was quicker than before."
+                ),
+            ],
+            number=str(n),
+        )
+        for n, council in enumerate(COUNCILS, 1)
+    ]
+    pages.insert(2, Page([]))  # a page with no text, which is not parsed
+    return build_pdf(Document(pages), folder / "short.pdf")
+
+
+def test_the_command_writes_the_same_file_with_jobs(tmp_path: Path, shared_pipeline: None) -> None:
+    pdf = _short_report(tmp_path)
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["extract", str(pdf), "-o", str(one)]).exit_code == 0
+    result = runner.invoke(cli, ["extract", str(pdf), "-o", str(two), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert two.read_bytes() == one.read_bytes()
+    pages = json.loads(two.read_text())["pages"]
+    assert [page["word_count"] > 0 for page in pages] == [True, True, False, True, True]
+
+
+def test_workers_can_be_kept_across_files(tmp_path: Path, pipelines: Any) -> None:
+    first, second = _short_report(tmp_path), build_bilingual_pdf(tmp_path)
+    with PageWorkers(2) as workers:
+        results = [extract(path, nlp=workers).to_json() for path in (first, second)]
+    assert results == [extract(path, nlp=pipelines).to_json() for path in (first, second)]
+
+
+def test_a_bad_file_fails_as_with_one_job(tmp_path: Path) -> None:
+    bad = tmp_path / "web.pdf"
+    bad.write_text("<html>not a pdf</html>")
+    result = CliRunner().invoke(cli, ["extract", str(bad), "--jobs", "2"])
+    assert result.exit_code == 5
+    assert result.stderr == f"Error: {bad}: not a PDF file (starts with '<html>no')\n"
+
+
+def test_an_error_on_a_page_is_the_one_raised_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_pipeline: None
+) -> None:
+    def broken(doc: Any, layout: Any) -> None:
+        raise ValueError(f"cannot lay out {len(doc)} tokens")
+
+    monkeypatch.setattr(extractor.extract, "set_layout", broken)
+    monkeypatch.setattr(extractor.pagejobs, "set_layout", broken)
+    pdf = _short_report(tmp_path)
+    runner = CliRunner()
+    one = runner.invoke(cli, ["extract", str(pdf), "-o", str(tmp_path / "one.json")])
+    two = runner.invoke(cli, ["extract", str(pdf), "-o", str(tmp_path / "two.json"), "-j", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert two.stderr == one.stderr
+    assert two.stderr.startswith(f"Error: {pdf}: internal error: ValueError: cannot lay out ")
+    assert not (tmp_path / "two.json").exists()
+
+
+def _die(*args: Any) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_dies_is_one_line_and_exit_13(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extractor.pagejobs, "read_page_range", _die)
+    pdf = _short_report(tmp_path)
+    with pytest.raises(WorkerDiedError, match=r"a worker process died \(killed by SIGKILL\)"):
+        _with_workers(pdf, 2)
+    result = CliRunner().invoke(
+        cli, ["extract", str(pdf), "-o", str(tmp_path / "out.json"), "-j", "2"]
+    )
+    assert result.exit_code == EXIT_WORKER_DIED == 13
+    assert result.stderr == (
+        f"Error: {pdf}: a worker process died (killed by SIGKILL); out of memory, or a crash: "
+        "try fewer jobs\n"
+    )
+    assert not (tmp_path / "out.json").exists()
