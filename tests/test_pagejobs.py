@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,18 @@ def test_a_worker_that_dies_is_one_line_and_exit_13(
         "try fewer jobs\n"
     )
     assert not (tmp_path / "out.json").exists()
+
+
+def test_workers_come_from_a_fork_server_while_threads_run(tmp_path: Path, pipelines: Any) -> None:
+    # A fork would copy the other thread half-way (holding a lock, say): the workers are
+    # started from a fresh fork server instead, and give the same output.
+    pdf = _short_report(tmp_path)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert extractor.pagejobs._start_method() == "forkserver"
+        assert _with_workers(pdf, 2) == extract(pdf, nlp=pipelines).to_json()
+    finally:
+        stop.set()
+        thread.join()
