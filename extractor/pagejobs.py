@@ -439,19 +439,25 @@ class PageWorkers(contextlib.AbstractContextManager["PageWorkers"]):
         if each:
             for worker in self._workers:
                 self._send(worker, messages[todo.popleft()], len(messages) - len(todo) - 1)
-        while left:
+        try:
+            while left:
+                for worker in self._workers:
+                    hand_out(worker)
+                busy = {worker.conn: worker for worker in self._workers if worker.tasks}
+                for conn in wait(list(busy)):
+                    worker = busy[conn]  # type: ignore[index]
+                    index, result, records = self._receive(worker)
+                    if index < 0:  # the reply to a message outside this map ("warm")
+                        _log(records)
+                        continue
+                    results[index], logged[index] = result, records
+                    left -= 1
+                    on_result(index, result)
+        except BaseException:
+            # The replies still to come belong to no one: the next map passes them by.
             for worker in self._workers:
-                hand_out(worker)
-            busy = {worker.conn: worker for worker in self._workers if worker.tasks}
-            for conn in wait(list(busy)):
-                worker = busy[conn]  # type: ignore[index]
-                index, result, records = self._receive(worker)
-                if index < 0:  # the reply to a message outside this map ("warm")
-                    _log(records)
-                    continue
-                results[index], logged[index] = result, records
-                left -= 1
-                on_result(index, result)
+                worker.tasks = deque(-1 for _ in worker.tasks)
+            raise
         for records in logged:
             _log(records)
         return results
@@ -469,7 +475,7 @@ class PageWorkers(contextlib.AbstractContextManager["PageWorkers"]):
                 self.path,
             ) from None
         index = worker.tasks.popleft()
-        if status == "error":
+        if status == "error" and index >= 0:
             _log(records)
             raise result
         return index, result, records

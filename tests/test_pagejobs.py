@@ -159,3 +159,22 @@ def test_workers_come_from_a_fork_server_while_threads_run(tmp_path: Path, pipel
     finally:
         stop.set()
         thread.join()
+
+
+def test_workers_go_on_to_the_next_file_after_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipelines: Any
+) -> None:
+    real = extractor.pagejobs.read_page_range
+
+    def fails_on_short(path: str, password: str | None, indexes: list[int]) -> Any:
+        if path.endswith("short.pdf") and indexes[0] > 0:
+            raise ValueError("cannot read this one")
+        return real(path, password, indexes)
+
+    monkeypatch.setattr(extractor.pagejobs, "read_page_range", fails_on_short)
+    short, bilingual = _short_report(tmp_path), build_bilingual_pdf(tmp_path)
+    with PageWorkers(2) as workers:
+        with pytest.raises(ValueError, match="cannot read this one"):
+            extract(short, nlp=workers)
+        result = extract(bilingual, nlp=workers).to_json()
+    assert result == extract(bilingual, nlp=pipelines).to_json()
