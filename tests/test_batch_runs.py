@@ -454,3 +454,16 @@ def test_workers_are_replaced_after_their_quota_of_files(tmp_path: Path) -> None
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
     assert len(set(pids)) == 3
     assert worker_processes() == []
+
+
+def test_the_longest_files_go_first_so_that_the_run_ends_on_short_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for name, pages in (("a-short", 1), ("b-long", 4), ("c-middle", 2)):
+        make_pdf(folder / f"{name}.pdf", pages=pages)
+    out = tmp_path / "out"
+    result = run_batch_cli(folder, "-o", out, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    lines = manifest_lines(out)
+    assert [Path(line["path"]).stem for line in lines] == ["b-long", "c-middle", "a-short"]
+    assert [line["pages"] for line in lines] == [4, 2, 1]
+
