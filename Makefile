@@ -40,7 +40,8 @@ format: install
 samples: install
 	$(BIN)/python -m tests.golden --regenerate
 
-# Benchmarks, not tests (a few minutes): batch throughput and memory over the corpus, then
+# Benchmarks, not tests (a few minutes): batch throughput, start-up and memory over the
+# corpus, ending with the figures of issue 17 as ratios measured in the same run; then
 # cost-figure speed and the costs component's share of the pipeline's time, then the review
 # page's size per PDF page against its budget; then the language identifier's accuracy and
 # speed on every text page of both corpora (lingua-language-detector too, where installed

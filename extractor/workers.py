@@ -23,6 +23,7 @@ under --max-memory) or "sleep:SECONDS". Example: EXTRACTOR_TEST_HOOKS='{"*hang*"
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import fnmatch
 import importlib
@@ -77,6 +78,11 @@ WORKER_ENV = {
 # fresh one every few hundred files costs a pipeline load (about a second) per hundreds
 # of files, and keeps memory flat over collections of any size.
 FILES_PER_WORKER = 200
+# A worker is replaced, too, after a file that leaves it holding this many MB more than it
+# held once its pipelines were loaded (the lemmatizers' caches and the string store grow
+# with every new word). A pipeline loaded for a file (French takes 200 MB) is not growth:
+# the worker keeps it for the next file of that language instead of loading it again.
+MAX_GROWTH_MB = 150
 # What a worker process runs. Not `-m extractor.workers`: that would make this module
 # __main__, and the Outcomes it pickles would not unpickle in the parent.
 WORKER_COMMAND = "import sys; from extractor.workers import worker_main; worker_main(sys.argv[1:])"
@@ -100,13 +106,15 @@ K_contra = TypeVar("K_contra", contravariant=True)
 @dataclass(frozen=True)
 class WorkerConfig:
     """How to run workers: which pipeline, the per-file timeout, the memory limit, and after
-    how many files a worker is replaced by a fresh one."""
+    how many files, or how much growth of its resident memory, a worker is replaced by a
+    fresh one."""
 
     # The trained pipelines: a package name or path for English, or language -> name.
     model: str | dict[str, str] | None = None
     timeout: float | None = None
     max_memory_mb: int | None = None
     files_per_worker: int = FILES_PER_WORKER
+    max_growth_mb: int = MAX_GROWTH_MB
 
 
 @dataclass(frozen=True)
@@ -216,14 +224,32 @@ def _since(start: float) -> float:
 def _peak_address_space_kb() -> int:
     """The most address space this process has held (VmPeak): what RLIMIT_AS, and so
     --max-memory, limits. Where /proc is missing, the peak resident size stands in."""
+    peak = _process_status_kb("VmPeak")
+    return peak if peak is not None else _peak_rss_kb()
+
+
+def _rss_kb() -> int:
+    """The resident size of this process now (VmRSS); 0 where /proc is missing."""
+    return _process_status_kb("VmRSS") or 0
+
+
+def _process_status_kb(name: str) -> int | None:
+    """A size in KB from /proc/self/status (VmPeak, VmRSS...), or None without /proc."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmPeak:"):
+                if line.startswith(f"{name}:"):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass
-    return _peak_rss_kb()
+    return None
+
+
+def _release_free_memory() -> None:
+    """Give the memory freed by the last file back to the system (glibc keeps it otherwise),
+    so that the resident size says what the worker holds."""
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _peak_rss_kb() -> int:
@@ -317,6 +343,7 @@ def worker_main(argv: list[str]) -> None:
         _report_fatal(conn, "WorkerStartError", f"cannot load the pipeline ({type(e).__name__})")
         return
     conn.send(("ready", os.getpid(), _peak_address_space_kb()))
+    loaded_kb = _rss_kb()
     reporter = _PagesReporter(conn)
     for done in itertools.count(1):
         try:
@@ -325,8 +352,13 @@ def worker_main(argv: list[str]) -> None:
             return
         if task is None:
             return
+        languages = nlp.loaded
         outcome = run_task(task, nlp, reporter)
-        if done >= config.files_per_worker:
+        _release_free_memory()
+        if nlp.loaded != languages:
+            loaded_kb = _rss_kb()
+        grown = _rss_kb() - loaded_kb > config.max_growth_mb << 10
+        if done >= config.files_per_worker or grown:
             outcome = dataclasses.replace(outcome, retire_worker=True)
         conn.send(outcome)
         if outcome.retire_worker:

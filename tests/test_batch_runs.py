@@ -456,3 +456,42 @@ def test_workers_are_replaced_after_their_quota_of_files(tmp_path: Path) -> None
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
     assert len(set(pids)) == 3
     assert worker_processes() == []
+
+
+def test_the_longest_files_go_first_so_that_the_run_ends_on_short_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for name, pages in (("a-short", 1), ("b-long", 4), ("c-middle", 2)):
+        make_pdf(folder / f"{name}.pdf", pages=pages)
+    out = tmp_path / "out"
+    result = run_batch_cli(folder, "-o", out, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    lines = manifest_lines(out)
+    assert [Path(line["path"]).stem for line in lines] == ["b-long", "c-middle", "a-short"]
+    assert [line["pages"] for line in lines] == [4, 2, 1]
+
+
+def test_a_worker_is_replaced_when_it_grows_but_keeps_a_pipeline_it_loaded(tmp_path: Path) -> None:
+    from extractor.workers import LocalExecutor, Task, WorkerConfig
+
+    french = (
+        "Le conseil municipal a adopté le plan de mobilité active après une longue "
+        "consultation des citoyens. Les pistes cyclables seront construites dans les "
+        "quartiers où les familles demandent des trajets plus sûrs vers les écoles."
+    )
+    paths = [
+        make_pdf(tmp_path / "en1.pdf", pages=1),
+        make_pdf(tmp_path / "fr.pdf", pages=[french]),
+        make_pdf(tmp_path / "en2.pdf", pages=1),
+        make_pdf(tmp_path / "en3.pdf", pages=1),
+    ]
+    # The French pipeline (about 200 MB, more than MAX_GROWTH_MB) is kept, not growth.
+    executor = LocalExecutor(1, WorkerConfig())
+    results = dict(executor.map_unordered((p.stem, Task(str(p))) for p in paths))
+    assert [results[p.stem].status for p in paths] == ["ok"] * 4
+    assert json.loads(results["fr"].json_text or "{}")["document"]["language"] == "fr"
+    assert len({results[p.stem].worker_pid for p in paths}) == 1
+    # Past a (negative) allowance, every file grows the worker too much: each gets its own.
+    executor = LocalExecutor(1, WorkerConfig(max_growth_mb=-1))
+    results = dict(executor.map_unordered((p.stem, Task(str(p))) for p in paths[2:]))
+    assert results["en2"].worker_pid != results["en3"].worker_pid
+    assert worker_processes() == []

@@ -22,6 +22,7 @@ from extractor.batch import (
     ManifestEntry,
     PageTally,
     iter_inputs,
+    longest_first,
     output_name,
     read_manifest,
     repair_manifest,
@@ -37,6 +38,7 @@ from extractor.errors import (
 )
 from extractor.progress import ProgressBar, ProgressLines, format_duration, status_text
 from extractor.schema import MANIFEST_SCHEMA, validation_error
+from extractor.workers import Task
 
 
 def entry(path: str = "a.pdf", status: str = "ok", **fields: object) -> ManifestEntry:
@@ -383,3 +385,18 @@ def test_schema_names_every_shipped_schema_and_refuses_others() -> None:
     bad = CliRunner().invoke(cli, ["schema", "--name", "nope"])
     assert bad.exit_code == 2
     assert f"choose from {', '.join(schema_names())}" in bad.stderr
+
+
+def test_the_longest_job_in_the_lookahead_goes_first_and_uncounted_ones_before_all() -> None:
+    from extractor.batch import _Job
+
+    def job(name: str, pages: int | None) -> tuple[_Job, Task]:
+        return _Job(InputFile(name, PurePath(name)), f"{name}.json", "0" * 64, pages), Task(name)
+
+    jobs = [job("a", 3), job("b", 9), job("c", None), job("d", 9), job("e", 1), job("f", 20)]
+    names = [item[0].item.path for item in longest_first(iter(jobs), lookahead=100)]
+    assert names == ["c", "f", "b", "d", "a", "e"]  # equal lengths keep their order
+    # Within a lookahead of three, "f" is not seen before three jobs have gone.
+    names = [item[0].item.path for item in longest_first(iter(jobs), lookahead=3)]
+    assert names == ["c", "b", "d", "f", "a", "e"]
+    assert [item[0].item.path for item in longest_first(iter(jobs), lookahead=1)] == list("abcdef")

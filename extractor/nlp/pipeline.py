@@ -197,6 +197,11 @@ class Pipelines:
         return self.light(language), False
 
     @property
+    def loaded(self) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+        """The languages whose trained and light pipelines have been built so far."""
+        return tuple(self._full), tuple(self._light)
+
+    @property
     def english(self) -> Language:
         """The English pipeline (built now if it was not yet)."""
         nlp = self.full(DEFAULT_LANGUAGE)
