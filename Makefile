@@ -48,6 +48,7 @@ samples: install
 # by hand, to compare) and the language step's share of extraction time.
 bench: install
 	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/pagejobs.py
 	$(BIN)/python bench/costs.py
 	$(BIN)/python -m bench.review_size
 	$(BIN)/python bench/language_id.py --json build/language_id.json --pages-cache build/language_pages.json
