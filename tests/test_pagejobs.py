@@ -2,8 +2,8 @@
 same output, byte for byte, as one process; errors are the same, and a dead worker is one
 line and exit code 13.
 
-The workers are forked from the test process, so what a test patches in a module before the
-extraction is patched in them too.
+The workers are forked from the test process (the `forked` fixture makes sure of it), so what
+a test patches in a module before the extraction is patched in them too.
 """
 
 from __future__ import annotations
@@ -27,6 +27,14 @@ from extractor.pagejobs import PageWorkers
 from tests.bilingual import build_bilingual_pdf
 from tests.conftest import CORPUS_PDFS, require_corpus
 from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked from the test process even if an earlier test left a thread running
+    (which would send them to a fork server, whose fresh imports know nothing of what this
+    test patched)."""
+    monkeypatch.setattr(extractor.pagejobs, "_start_method", lambda: "fork")
 
 
 def _with_workers(path: Path, jobs: int) -> str:
@@ -107,7 +115,7 @@ def test_a_bad_file_fails_as_with_one_job(tmp_path: Path) -> None:
 
 
 def test_an_error_on_a_page_is_the_one_raised_in_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_pipeline: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_pipeline: None, forked: None
 ) -> None:
     def broken(doc: Any, layout: Any) -> None:
         raise ValueError(f"cannot lay out {len(doc)} tokens")
@@ -129,7 +137,7 @@ def _die(*args: Any) -> None:
 
 
 def test_a_worker_that_dies_is_one_line_and_exit_13(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: None
 ) -> None:
     monkeypatch.setattr(extractor.pagejobs, "read_page_range", _die)
     pdf = _short_report(tmp_path)
@@ -162,7 +170,7 @@ def test_workers_come_from_a_fork_server_while_threads_run(tmp_path: Path, pipel
 
 
 def test_workers_go_on_to_the_next_file_after_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipelines: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipelines: Any, forked: None
 ) -> None:
     real = extractor.pagejobs.read_page_range
 
