@@ -12,6 +12,7 @@ from extractor.model import Anchor, CharSpan, Citation, Claim, CostFigure, PageR
 from extractor.nlp.claims import (
     CLAIMS_KEY,
     SUMMARY_LEAD_CUE,
+    claim_candidates,
     collect_claims,
     cue_data,
     link_claims,
@@ -283,6 +284,31 @@ def test_a_summary_paragraph_lead_is_a_claim_without_cue_words(nlp: Any) -> None
     ]
     assert leads[0].kind == "assertion"
     assert page.text[leads[0].char_span.start : leads[0].char_span.end] == leads[0].quote
+
+
+def test_candidates_carry_their_paragraph_role_and_grammar(nlp: Any) -> None:
+    text = (
+        "Findings\n"
+        "Councils that answer residents online save money on every contact they handle.\n"
+        "The savings grew each year of the study. Residents did not complain about the\n"
+        "service.\n"
+        "    A second paragraph starts here and says more about the councils in the study.\n"
+    )
+    page = PageText(1, "1", "printed", text, True)
+    page_docs = [PageDoc(page, nlp(page.nlp_text))]
+    found = {c.span.text.split()[0]: c.features for c in claim_candidates(page_docs, cue_data())}
+    first, middle, last, second = (found[w] for w in ("Councils", "The", "Residents", "A"))
+    assert first["after_heading_first"] == 1.0 and middle.get("after_heading_first") == 0.0
+    assert middle["after_heading_second"] == 1.0
+    # A paragraph is told by its lead after a short finished line (`paragraph_leads`); the
+    # one under the heading is told by `after_heading_first`.
+    assert first["paragraph_first"] == 0.0 and first["paragraph_last"] == 0.0
+    assert last["paragraph_last"] == 1.0 and middle["paragraph_last"] == 0.0
+    assert second["paragraph_first"] == 1.0 and second["paragraph_single"] == 1.0
+    assert last["negation"] == 1.0 and first["negation"] == 0.0
+    assert middle["root_past"] == 1.0 and first["root_past"] == 0.0
+    assert first["line_kind:body"] == 1.0
+    assert [k for k in first if k.startswith("section:")] == ["section:summary"]  # "Findings"
 
 
 # --- links -----------------------------------------------------------------------------

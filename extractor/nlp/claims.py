@@ -17,6 +17,7 @@ a page break), leaving the links to citations and cost figures to `link_claims`.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -781,6 +782,7 @@ def claim_candidates(
             rank += weights["appendix"] if place["appendix"] else 0.0
             rank += weights["small_print"] if place["small_print"] else 0.0
             features = _claim_features(span, place, rank)
+            features.update(_role_features(span, prose, layout))
             features["page_position"] = order / max(len(page_docs) - 1, 1)
             features["offset_on_page"] = span.start_char / max(len(text), 1)
             features["page_words"] = log_count(page_words)
@@ -826,6 +828,78 @@ def add_document_features(candidates: Sequence[ClaimCandidate]) -> None:
         candidate.features["restated"] = float(restated[row])
 
 
+def _role_features(span: Span, prose: Sequence[Span], layout: PageLayout) -> Features:
+    """A sentence's role on its page, as the layout stage decided the page: the kind and
+    section of the line it starts on, where it stands in its paragraph (a paragraph's
+    first sentence states its point, its last often concludes), and whether it follows a
+    heading closely (the sentence that opens a section). Paragraphs are told apart by
+    their leads after a short finished line (`paragraph_leads`), so the stretch under a
+    heading, up to the first lead, has no first sentence: `after_heading_first` marks it."""
+    features: Features = {}
+    starts = [line.start for line in layout.lines]
+    at = bisect.bisect_right(starts, span.start_char) - 1
+    if at >= 0:
+        line = layout.lines[at]
+        features[f"line_kind:{line.kind}"] = 1.0
+        features[f"section:{line.section}"] = 1.0
+        heading = next(
+            (layout.lines[i] for i in range(at, -1, -1) if layout.lines[i].kind == "heading"),
+            None,
+        )
+        if heading is not None:
+            between = sum(1 for s in prose if heading.end <= s.start_char < span.start_char)
+            features["after_heading_first"] = float(between == 0)
+            features["after_heading_second"] = float(between == 1)
+            features["heading_level"] = float(heading.level)
+    leads = sorted(layout.paragraph_leads)
+    lead_at = bisect.bisect_right(leads, span.start_char) - 1
+    lead = leads[lead_at] if lead_at >= 0 else 0
+    next_lead = leads[lead_at + 1] if lead_at + 1 < len(leads) else None
+    paragraph = [
+        s for s in prose if lead <= s.start_char and (next_lead is None or s.start_char < next_lead)
+    ]
+    first = lead_at >= 0 and bool(paragraph) and paragraph[0].start == span.start
+    last = bool(paragraph) and paragraph[-1].start == span.start
+    features["paragraph_first"] = float(first)
+    features["paragraph_last"] = float(last)
+    features["paragraph_single"] = float(first and last)
+    features["paragraph_sentences"] = log_count(len(paragraph))
+    return features
+
+
+def _grammar_features(span: Span) -> Features:
+    """What the parse says of a sentence's grammar: negation, comparison, a reported or
+    argued clause, an adverbial clause (a condition, a cause), the tense of its main verb
+    and the share of each part of speech (a claim is verbs and adjectives, a description
+    names and numbers)."""
+    size = max(len(span), 1)
+    root = span.root
+    features: Features = {
+        "negation": float(any(t.dep_ == "neg" for t in span)),
+        "comparative": float(any(t.tag_ in ("JJR", "RBR", "JJS", "RBS") for t in span)),
+        "clausal_complement": float(any(t.dep_ == "ccomp" for t in span)),
+        "adverbial_clause": float(any(t.dep_ == "advcl" for t in span)),
+        "root_be": float(root.lemma_ == "be"),
+        "root_past": float(root.tag_ in ("VBD", "VBN")),
+        "root_present": float(root.tag_ in ("VBZ", "VBP")),
+        "pronoun_subject": float(
+            any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PRON" for t in span)
+        ),
+    }
+    for name, tags in _POS_GROUPS.items():
+        features[f"share:{name}"] = sum(1 for t in span if t.pos_ in tags) / size
+    features["share:number"] = sum(1 for t in span if t.like_num) / size
+    return features
+
+
+_POS_GROUPS = {
+    "adjective": ("ADJ",),
+    "noun": ("NOUN", "PROPN"),
+    "proper_noun": ("PROPN",),
+    "verb": ("VERB", "AUX"),
+}
+
+
 def _small_print(pd: PageDoc, span: Span, layout: PageLayout) -> bool:
     """Whether a sentence is in smaller type than the body (a box, a caption, a note)."""
     return is_small(pd.page.size_at(span.start_char), layout.body_size, SMALL_PRINT_RATIO)
@@ -868,6 +942,7 @@ def _claim_features(span: Span, place: Mapping[str, bool], rank: float) -> Featu
     features["capitalised_share"] = (
         sum(1 for t in words if t.text[:1].isupper()) / len(words) if words else 0.0
     )
+    features.update(_grammar_features(span))
     return features
 
 
