@@ -21,6 +21,7 @@ from extractor.nlp.examples import (
     candidate_names,
     collect_examples,
     find_platforms,
+    has_symbols,
     load_gazetteer,
     name_key,
 )
@@ -238,6 +239,26 @@ def test_an_author_cited_by_number_is_not_a_case(nlp: Any) -> None:
     text = "Salib (17) designed a type inference algorithm for Python in 2004."
     assert names(nlp, text) == []
     assert names(nlp, "Rigo's Psyco (16) traced every loop of the program.") == ["Rigo's Psyco"]
+
+
+def test_an_author_cited_by_year_is_not_a_case(nlp: Any) -> None:
+    for text in (
+        "Similarly, Werner (1989) showed that a mixed state need not violate the inequality.",
+        "For example, the bound is reached (Gisin and Bechmann-Pasquinucci, 1998) in theory.",
+    ):
+        assert names(nlp, text) == [], text
+    # A name followed by a year that is part of it is still a name.
+    assert names(nlp, "For example, Brent Council tweeted gritting updates in 2010.") == [
+        "Brent Council"
+    ]
+
+
+def test_a_formula_or_a_garbled_word_is_not_a_name() -> None:
+    assert has_symbols("Var\u02c6x")  # "Varˆx": a hat from a formula
+    assert has_symbols("K\u00a8artner")  # a detached diaeresis the text layer split off
+    assert has_symbols("Fav > 1/2")
+    assert not has_symbols("Homes for Ukraine")
+    assert not has_symbols("Caf\u00e9 Direct")  # a composed accent is a letter
 
 
 def test_officials_reporting_what_their_organisation_did_make_it_a_case(nlp: Any) -> None:

@@ -24,6 +24,7 @@ import dataclasses
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -132,6 +133,16 @@ CONTENTS_ENTRY = re.compile(r"[A-Za-z] \d{1,3}(?= [A-Z0-9]|$)")
 CITED_NUMBER = re.compile(r"\s*[(\[]\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*[)\]]")
 # A surname as printed: "Salib", "McCloskey", "O'Neil", "Smith-Jones".
 SURNAME = re.compile(r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+# An author-year reference right after a surname: "Gisin and Bechmann-Pasquinucci, 1998",
+# "Simon, 2000", "Braunstein et al. (1998)", "Mermin (1990a)".
+CITED_YEAR = re.compile(
+    r"(?:\s+et\s+al\.?|\s+(?:and|&)\s+(?:van\s+|de\s+)?[A-Z][\w'-]+)?"
+    r"(?:,\s*|\s*\()(?:1[89]|20)\d\d[a-z]?\b"
+)
+# Unicode categories of characters no name is printed with: modifier letters and symbols
+# ("ˆx", a formula's hat), detached accents ("K¨artner", a glyph the text layer split) and
+# mathematical symbols ("Fav > 1/2").
+NOT_IN_NAMES = frozenset(["Lm", "Sk", "Sm"])
 # Verbs that state a claim or a rule when a clause follows ("X shows that ...").
 CLAIM_VERBS = _words("claim_verbs")
 # What a source gives ("X provided the data"): giving it is not doing anything.
@@ -1114,21 +1125,29 @@ def _is_source(span: Span) -> bool:
 
 
 def _is_cited_author(span: Span) -> bool:
-    """Whether the name is an author cited by number ("Salib (17) designed ..."): one plain
-    capitalised word with a numeric reference right after it and no owner before it (a
-    system is "Rigo's Psyco (16)", "LuaJIT", "SFX")."""
-    if len(span) != 1 or not SURNAME.fullmatch(span[0].text):
+    """Whether the name is an author cited by number ("Salib (17) designed ...") or by year
+    ("(Gisin and Bechmann-Pasquinucci, 1998)", "Werner (1989) showed"): one plain
+    capitalised word with the reference right after it and no owner before it (a system
+    is "Rigo's Psyco (16)", "LuaJIT", "SFX"). A source in a citation is not a case."""
+    if not SURNAME.fullmatch(span.text):  # one word, or two joined by a hyphen
         return False
     if any(c.dep_ == "poss" for c in span[0].children):
         return False
-    return bool(CITED_NUMBER.match(doc_text(span.doc), span.end_char))
+    text = doc_text(span.doc)
+    return bool(CITED_NUMBER.match(text, span.end_char) or CITED_YEAR.match(text, span.end_char))
+
+
+def has_symbols(text: str) -> bool:
+    """Whether a name holds a character no name is printed with (NOT_IN_NAMES): a formula
+    or a word the text layer garbled, not the name of anything."""
+    return any(unicodedata.category(c) in NOT_IN_NAMES for c in text)
 
 
 def _acceptable_name(span: Span, segment: Span) -> bool:
     if _is_source(span) or _is_cited_author(span):
         return False
     text = _name_text(span)
-    if len(text) < 2 or not any(c.isalpha() for c in text):
+    if len(text) < 2 or not any(c.isalpha() for c in text) or has_symbols(text):
         return False
     before = doc_text(span.doc)[max(0, span.start_char - 2) : span.start_char]
     if len(before) == 2 and before[1] == "-" and before[0].islower():
