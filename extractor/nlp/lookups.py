@@ -225,15 +225,18 @@ class CompactTable(Mapping[int, Any]):
     """A read-only stand-in for a spaCy `Table`: keys are string hashes (a string key is
     hashed as Table hashes it), values the Table's values, in the Table's order.
 
-    Where every value is a list of strings (lemma_lookup), they are stored flattened;
-    otherwise each value is kept, large dicts and lists of strings in compact form."""
+    Where every value is a short list of strings (lemma_lookup), they are stored flattened;
+    otherwise each value is kept, dicts and long lists of strings (lemma_exc, lemma_index)
+    in compact form, so that `in` on them is a binary search, not a new list each time."""
 
     def __init__(self, table: Table) -> None:
         self.name: str | None = table.name
         self._index = _HashIndex(table.keys())
         self._lists: _StringLists | None = None
         self._objects: tuple[Any, ...] = ()
-        if all(_is_string_list(value) for value in table.values()):
+        if all(
+            _is_string_list(value) and len(value) < MIN_COMPACT_LIST for value in table.values()
+        ):
             self._lists = _StringLists(table.values())
         else:
             self._objects = tuple(_compact_value(value) for value in table.values())
