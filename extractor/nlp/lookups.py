@@ -87,8 +87,9 @@ class _HashIndex:
         # A numpy scalar, not a Python int: numpy compares an int with a uint64 array as
         # float64, which confuses neighbouring hashes.
         wanted = np.uint64(key)
-        at = int(np.searchsorted(self._sorted, wanted, side="left"))
-        while at < len(self._sorted) and self._sorted[at] == wanted:
+        hashes = self._sorted
+        at = int(hashes.searchsorted(wanted))
+        while at < len(hashes) and hashes[at] == wanted:
             yield int(self._order[at])
             at += 1
 
