@@ -88,9 +88,10 @@ def add_components(nlp: Language, components: Sequence[str] = COMPONENTS) -> Lan
 
 
 def build_pipeline(model: str | None = None) -> Language:
-    """Load the trained pipeline `model` (default: en_core_web_sm), swap its lookup tables
-    for compact ones (the same lemmas in a fraction of the memory: `compact_lookups`) and
-    add our components."""
+    """Load the trained pipeline `model` (default: en_core_web_sm) with compact lookup
+    tables (the same lemmas in a fraction of the memory: extractor.nlp.lookups) and add our
+    components. `load_model` reads the lemmatizer's tables compact; `compact_lookups`
+    swaps those of any other component that holds spaCy Lookups."""
     return add_components(compact_lookups(load_model(model)))
 
 
