@@ -39,6 +39,7 @@ from extractor.nlp.layout import (
     CAPTION_LABEL,
     MIN_ALPHA_SHARE,
     SMALL_PRINT_RATIO,
+    LineLayout,
     PageLayout,
     is_small,
     looks_like_title,
@@ -765,6 +766,7 @@ def claim_candidates(
             key=lambda span: span.start,
         )
         page_words = sum(1 for token in pd.doc if token.is_alpha)
+        roles = _PageRoles(prose, layout)
         for span in prose:
             inside = any(lo <= span.start_char < hi for lo, hi in ranges)
             place = {
@@ -782,7 +784,7 @@ def claim_candidates(
             rank += weights["appendix"] if place["appendix"] else 0.0
             rank += weights["small_print"] if place["small_print"] else 0.0
             features = _claim_features(span, place, rank)
-            features.update(_role_features(span, prose, layout))
+            features.update(roles.features(span))
             features["page_position"] = order / max(len(page_docs) - 1, 1)
             features["offset_on_page"] = span.start_char / max(len(text), 1)
             features["page_words"] = log_count(page_words)
@@ -828,43 +830,55 @@ def add_document_features(candidates: Sequence[ClaimCandidate]) -> None:
         candidate.features["restated"] = float(restated[row])
 
 
-def _role_features(span: Span, prose: Sequence[Span], layout: PageLayout) -> Features:
+class _PageRoles:
     """A sentence's role on its page, as the layout stage decided the page: the kind and
     section of the line it starts on, where it stands in its paragraph (a paragraph's
     first sentence states its point, its last often concludes), and whether it follows a
     heading closely (the sentence that opens a section). Paragraphs are told apart by
     their leads after a short finished line (`paragraph_leads`), so the stretch under a
-    heading, up to the first lead, has no first sentence: `after_heading_first` marks it."""
-    features: Features = {}
-    starts = [line.start for line in layout.lines]
-    at = bisect.bisect_right(starts, span.start_char) - 1
-    if at >= 0:
-        line = layout.lines[at]
-        features[f"line_kind:{line.kind}"] = 1.0
-        features[f"section:{line.section}"] = 1.0
-        heading = next(
-            (layout.lines[i] for i in range(at, -1, -1) if layout.lines[i].kind == "heading"),
-            None,
-        )
-        if heading is not None:
-            between = sum(1 for s in prose if heading.end <= s.start_char < span.start_char)
-            features["after_heading_first"] = float(between == 0)
-            features["after_heading_second"] = float(between == 1)
-            features["heading_level"] = float(heading.level)
-    leads = sorted(layout.paragraph_leads)
-    lead_at = bisect.bisect_right(leads, span.start_char) - 1
-    lead = leads[lead_at] if lead_at >= 0 else 0
-    next_lead = leads[lead_at + 1] if lead_at + 1 < len(leads) else None
-    paragraph = [
-        s for s in prose if lead <= s.start_char and (next_lead is None or s.start_char < next_lead)
-    ]
-    first = lead_at >= 0 and bool(paragraph) and paragraph[0].start == span.start
-    last = bool(paragraph) and paragraph[-1].start == span.start
-    features["paragraph_first"] = float(first)
-    features["paragraph_last"] = float(last)
-    features["paragraph_single"] = float(first and last)
-    features["paragraph_sentences"] = log_count(len(paragraph))
-    return features
+    heading, up to the first lead, has no first sentence: `after_heading_first` marks it.
+
+    Built once per page: each sentence's features are then binary searches over the
+    page's line starts, paragraph leads and sentence starts."""
+
+    def __init__(self, prose: Sequence[Span], layout: PageLayout) -> None:
+        self.lines = layout.lines
+        self.line_starts = [line.start for line in layout.lines]
+        self.leads = sorted(layout.paragraph_leads)
+        self.sentence_starts = [span.start_char for span in prose]  # prose is in page order
+        heading: LineLayout | None = None
+        self.heading_at: list[LineLayout | None] = []  # the last heading at or before a line
+        for line in layout.lines:
+            heading = line if line.kind == "heading" else heading
+            self.heading_at.append(heading)
+
+    def features(self, span: Span) -> Features:
+        features: Features = {}
+        at = bisect.bisect_right(self.line_starts, span.start_char) - 1
+        here = bisect.bisect_left(self.sentence_starts, span.start_char)
+        if at >= 0:
+            line = self.lines[at]
+            features[f"line_kind:{line.kind}"] = 1.0
+            features[f"section:{line.section}"] = 1.0
+            heading = self.heading_at[at]
+            if heading is not None:
+                between = max(here - bisect.bisect_left(self.sentence_starts, heading.end), 0)
+                features["after_heading_first"] = float(between == 0)
+                features["after_heading_second"] = float(between == 1)
+                features["heading_level"] = float(heading.level)
+        lead_at = bisect.bisect_right(self.leads, span.start_char) - 1
+        lead = self.leads[lead_at] if lead_at >= 0 else 0
+        first_at = bisect.bisect_left(self.sentence_starts, lead)
+        end_at = len(self.sentence_starts)
+        if lead_at + 1 < len(self.leads):
+            end_at = bisect.bisect_left(self.sentence_starts, self.leads[lead_at + 1])
+        first = lead_at >= 0 and first_at == here
+        last = end_at - 1 == here
+        features["paragraph_first"] = float(first)
+        features["paragraph_last"] = float(last)
+        features["paragraph_single"] = float(first and last)
+        features["paragraph_sentences"] = log_count(max(end_at - first_at, 0))
+        return features
 
 
 def _grammar_features(span: Span) -> Features:
