@@ -18,6 +18,7 @@ from extractor.nlp.examples import (
     MENTION_ATTR,
     SPAN_KEY,
     ExampleMention,
+    GazetteerRuler,
     candidate_names,
     collect_examples,
     find_platforms,
@@ -139,6 +140,32 @@ def test_gazetteer_marks_councils_and_public_bodies(nlp: Any) -> None:
     # Place names that are also common words are kept out of the bare place patterns.
     assert "Reading" not in gazetteer.places
     assert "Reading Borough Council" in gazetteer.organisations
+
+
+def test_gazetteer_ruler_marks_what_spacy_entity_ruler_marks(nlp: Any) -> None:
+    """Names added as token words give the entities phrase patterns give, with no warning
+    that the ruler is empty."""
+    import warnings
+
+    from spacy.pipeline import EntityRuler
+
+    names = {"ORG": ["Kent County Council", "Environment Agency"], "GPE": ["Kent", "Devon"]}
+    ours = GazetteerRuler(nlp, name="ours", overwrite_ents=True)
+    spacys = EntityRuler(nlp, name="spacys", overwrite_ents=True)
+    for label, group in names.items():
+        ours.add_names(label, group)
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        spacys.add_patterns(
+            [{"label": k, "pattern": n} for k, group in names.items() for n in group]
+        )
+    assert len(ours) == len(spacys) == 4
+    text = "Kent County Council and the Environment Agency met in Devon; Kent's roads flooded."
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = [(e.text, e.label_) for e in ours(nlp.make_doc(text)).ents]
+    assert found == [(e.text, e.label_) for e in spacys(nlp.make_doc(text)).ents]
+    assert ("Kent County Council", "ORG") in found and ("Devon", "GPE") in found
+    assert ("Kent", "GPE") in found  # the longest match wins; the second "Kent" is its own
 
 
 def test_platforms_are_found_by_their_words() -> None:

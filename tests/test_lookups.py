@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.lookups import Lookups, Table
 
 from extractor.nlp.lookups import (
+    COMPACT_FROM_BYTES,
     MIN_COMPACT_LIST,
     CompactLookups,
     CompactStringList,
@@ -159,3 +160,16 @@ def test_compact_lookups_leaves_pipelines_without_lookups() -> None:
     nlp = spacy.blank("fr")
     nlp.add_pipe("sentencizer")
     assert compact_lookups(nlp) is nlp and nlp.pipe_names == ["sentencizer"]
+
+
+def test_small_tables_stay_spacy_lookups(nlp: Any) -> None:
+    """English's lemmatizer tables are under COMPACT_FROM_BYTES: they stay spaCy's own,
+    whether read by `load_compact` or swapped by `compact_lookups`, and its lemmas are
+    spaCy's."""
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    assert type(lookups) is Lookups and len(lookups.to_bytes()) < COMPACT_FROM_BYTES
+    assert compact_lookups(nlp).get_pipe("lemmatizer").lookups is lookups
+    reference = spacy.load(nlp.path or str(nlp.meta["lang"] + "_" + nlp.meta["name"]))
+    text = "The councils were running services that residents had asked for."
+    assert [t.lemma_ for t in nlp(text)] == [t.lemma_ for t in reference(text)]
+    assert "run" in [t.lemma_ for t in nlp(text)]

@@ -272,6 +272,35 @@ def cue_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+class GazetteerRuler(EntityRuler):
+    """spaCy's EntityRuler, its phrase patterns added as the tokenizer's words alone.
+
+    `EntityRuler.add_patterns` makes a Doc of each phrase through the pipeline (every pipe
+    disabled, the tokenizer alone) and the phrase matcher checks each Doc's annotations:
+    for the ~4,400 names of the gazetteer that is 0.1 s of every pipeline's start-up, a
+    third of spaCy's own load. `add_names` hands the phrase matcher each name's token
+    words (ORTH, what the ruler matches on) instead: the same matches, the same entities."""
+
+    def __init__(self, nlp: Language, name: str, overwrite_ents: bool) -> None:
+        super().__init__(nlp, name=name, overwrite_ents=overwrite_ents)
+        self._names = 0
+
+    def add_names(self, label: str, names: Iterable[str]) -> None:
+        """Mark each of `names`, as the tokenizer splits it, as an entity `label`."""
+        tokenizer: Any = self.nlp.tokenizer
+        keys = [[token.orth for token in doc] for doc in tokenizer.pipe(names)]
+        keys = [key for key in keys if key]
+        # The matcher takes a pattern as a Doc or as the attribute values of its tokens (its
+        # stub names Docs only); it turns a Doc into those values itself.
+        self.phrase_matcher.add(label, keys)  # type: ignore[arg-type]
+        self._names += len(keys)
+
+    def __len__(self) -> int:
+        # EntityRuler counts its patterns from the Docs it keeps, which `add_names` does not
+        # make; it warns on every call that finds none.
+        return super().__len__() + self._names
+
+
 class ExamplesComponent:
     """Marks sentences and headings that introduce a named case (see the module docstring)."""
 
@@ -280,17 +309,9 @@ class ExamplesComponent:
         self.ruler: EntityRuler | None = None
         if use_gazetteer:
             gazetteer = load_gazetteer()
-            ruler = EntityRuler(nlp, name=f"{name}_gazetteer", overwrite_ents=True)
-            patterns: list[dict[str, Any]] = [
-                {"label": "ORG", "pattern": org} for org in gazetteer.organisations
-            ]
-            patterns += [{"label": "GPE", "pattern": place} for place in gazetteer.places]
-            # Phrase patterns match on tokens (ORTH) only. A ruler outside the pipeline runs
-            # every pipe but the last over its pattern texts; with none enabled it runs the
-            # tokenizer alone, which is seconds faster and needs no weights, so the
-            # pipeline also loads back from disk, where weights come after the components.
-            with nlp.select_pipes(disable=nlp.pipe_names):
-                ruler.add_patterns(patterns)
+            ruler = GazetteerRuler(nlp, name=f"{name}_gazetteer", overwrite_ents=True)
+            ruler.add_names("ORG", gazetteer.organisations)
+            ruler.add_names("GPE", gazetteer.places)
             self.ruler = ruler
 
     def __call__(self, doc: Doc) -> Doc:

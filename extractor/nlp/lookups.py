@@ -27,6 +27,12 @@ from srsly.msgpack import Unpacker
 # spaCy's name for the lemmatizer in its trained pipelines: `load_compact` reads its tables.
 LEMMATIZER = "lemmatizer"
 
+# A lemmatizer's tables are made compact from this size of their serialised bytes on. Below
+# it, compacting saves little and costs start-up: English's tables (1 MB on disk) take
+# about 4 MB as spaCy's dicts and 50 ms to compact at every load; French's (9.6 MB) take
+# about 110 MB as dicts and 13 MB compact.
+COMPACT_FROM_BYTES = 4 * 1024 * 1024
+
 # A list of strings inside a table is stored compactly from this length on; shorter ones
 # (lemma_rules' [suffix, replacement] pairs) stay Python objects.
 MIN_COMPACT_LIST = 64
@@ -380,7 +386,8 @@ class CompactLookups(Lookups):
 
 
 def load_compact(name: str | Path) -> Language:
-    """`spacy.load(name)` with the lemmatizer's tables read straight into compact ones.
+    """`spacy.load(name)` with the lemmatizer's tables read straight into compact ones where
+    they are big enough to be worth it (COMPACT_FROM_BYTES).
 
     The pipeline is loaded without its lemmatizer, which is then added back where it was,
     with its own settings, reading its lookups.bin with `CompactLookups.from_bytes`. Where
@@ -408,7 +415,9 @@ def load_compact(name: str | Path) -> Language:
     lemmatizer = nlp.add_pipe(
         factory, name=LEMMATIZER, config=settings, before=later[0] if later else None
     )
-    setattr(lemmatizer, "lookups", CompactLookups().from_bytes(lookups_file.read_bytes()))  # noqa: B010
+    data = lookups_file.read_bytes()
+    lookups = CompactLookups() if len(data) >= COMPACT_FROM_BYTES else Lookups()
+    setattr(lemmatizer, "lookups", lookups.from_bytes(data))  # noqa: B010
     if LEMMATIZER in config["nlp"].get("disabled", []):
         nlp.disable_pipe(LEMMATIZER)
     return nlp
@@ -416,9 +425,13 @@ def load_compact(name: str | Path) -> Language:
 
 def compact_lookups(nlp: Language) -> Language:
     """Swap the lookup tables of every component of `nlp` that holds spaCy `Lookups` (the
-    lemmatizer) for compact ones, in place, and return `nlp`."""
+    lemmatizer) of COMPACT_FROM_BYTES or more for compact ones, in place, and return `nlp`."""
     for _name, component in nlp.pipeline:
         lookups = getattr(component, "lookups", None)
-        if isinstance(lookups, Lookups) and not isinstance(lookups, CompactLookups):
+        if (
+            isinstance(lookups, Lookups)
+            and not isinstance(lookups, CompactLookups)
+            and len(lookups.to_bytes()) >= COMPACT_FROM_BYTES
+        ):
             setattr(component, "lookups", CompactLookups.from_lookups(lookups))  # noqa: B010
     return nlp
