@@ -44,7 +44,7 @@ from extractor.evaluate import (
     format_table,
     load_gold,
 )
-from extractor.nlp.decide import Deciders, Features, LinearModel
+from extractor.nlp.decide import Deciders, Features, model_from_dict
 from extractor.output import write_text_atomic
 from extractor.train import DocumentRows, Row, fit_claims, fit_examples, inner_folds
 
@@ -185,8 +185,8 @@ def extract_with(job: tuple[AnnotatedDocument, dict[str, Any] | None, Path]) -> 
         deciders = Deciders()
     else:
         deciders = Deciders(
-            claims=LinearModel.from_dict(models["claims"]),
-            examples=LinearModel.from_dict(models["examples"]) if "examples" in models else None,
+            claims=model_from_dict(models["claims"]),
+            examples=model_from_dict(models["examples"]) if "examples" in models else None,
         )
     result = extract(document.pdf_path, nlp=_NLP, deciders=deciders)
     return write_text_atomic(folder / f"{Path(document.gold.file).stem}.json", result.to_json())

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from extractor.nlp.decide import LinearModel
-from extractor.train import DocumentRows, fit, fit_claims, fit_examples, model_json
+from extractor.nlp.decide import LinearModel, TreeModel, model_from_dict
+from extractor.train import DocumentRows, fit, fit_claims, fit_examples, fit_trees, model_json
 
 
 def rows(seed: int, count: int = 200) -> list[tuple[dict[str, float], bool]]:
@@ -46,6 +46,64 @@ def test_fit_learns_the_informative_feature_and_is_deterministic() -> None:
     assert abs(model.weights.get("noise", 0.0)) < model.weights["signal"] / 3
     assert model.probability({"signal": 1.0}) > 0.5 > model.probability({"signal": 0.0})
     assert model_json(fit("m", [rows(1)], {}, ("doc",))) == model_json(model)
+
+
+def test_tree_model_reads_back_what_it_wrote_and_walks_its_trees() -> None:
+    # One tree: a <= 0.5 goes to a leaf worth -1; else b <= 2 is worth 0.5, more is 2.
+    tree = ((0, 0.5, 1, 2, 0.0), (-1, 0.0, 0, 0, -1.0), (1, 2.0, 3, 4, 0.0))
+    tree += ((-1, 0.0, 0, 0, 0.5), (-1, 0.0, 0, 0, 2.0))
+    model = TreeModel("m", ("a", "b"), (tree, ((-1, 0.0, 0, 0, 0.25),)), 0.1, {"k": 3.0}, ("x",))
+    again = model_from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again == model
+    assert again.score({}) == pytest.approx(0.1 - 1.0 + 0.25)
+    assert again.score({"a": 1.0, "b": 2.0}) == pytest.approx(0.1 + 0.5 + 0.25)
+    assert again.score({"a": 1.0, "b": 2.5, "other": 9.0}) == pytest.approx(0.1 + 2.0 + 0.25)
+    assert again.probability({"a": 1.0, "b": 3.0}) > again.probability({"a": 0.0})
+    assert again.setting("k", 0.0) == 3.0
+    # A linear model's file (with or without its kind) still reads as one.
+    linear = LinearModel("l", {"a": 1.0}, 0.0)
+    assert model_from_dict(linear.to_dict()) == linear
+    assert model_from_dict({k: v for k, v in linear.to_dict().items() if k != "kind"}) == linear
+
+
+def test_tree_model_refuses_a_node_that_points_nowhere() -> None:
+    data = TreeModel("m", ("a",), (((0, 0.5, 1, 7, 0.0), (-1, 0.0, 0, 0, 1.0)),), 0.0).to_dict()
+    with pytest.raises(ValueError, match="points nowhere"):
+        model_from_dict(data)
+
+
+def test_fit_trees_gives_scikit_learns_probabilities_and_is_deterministic() -> None:
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from extractor import train
+
+    groups = [rows(seed, 300) for seed in range(5)]
+    model = fit_trees("m", groups, {}, ())
+    assert isinstance(model, TreeModel) and set(model.features) == {"signal", "noise"}
+    assert model.probability({"signal": 1.0}) > 0.5 > model.probability({"signal": 0.0})
+    assert model_json(fit_trees("m", groups, {}, ())) == model_json(model)
+    every = [row for group in groups for row in group]
+    matrix = np.array([[f.get(name, 0.0) for name in model.features] for f, _ in every])
+    reference = HistGradientBoostingClassifier(
+        learning_rate=train.TREE_LEARNING_RATE,
+        max_iter=train.TREE_ROUNDS,
+        max_leaf_nodes=train.TREE_LEAVES,
+        min_samples_leaf=train.TREE_MIN_LEAF_ROWS,
+        l2_regularization=train.TREE_L2,
+        class_weight="balanced",
+        early_stopping=False,
+        random_state=train.SEED,
+    ).fit(matrix, [label for _, label in every])
+    expected = reference.predict_proba(matrix)[:, 1]
+    read_back = model_from_dict(json.loads(model_json(model)))
+    found = [read_back.probability(features) for features, _ in every]
+    assert np.allclose(found, expected, atol=1e-6)
+
+
+def test_fit_trees_of_one_class_is_a_constant_model() -> None:
+    model = fit_trees("m", [[({"a": 1.0}, False)] * 50], {}, ())
+    assert model.probability({"a": 1.0}) < 0.01
 
 
 def test_fit_leaves_out_features_of_too_few_documents() -> None:

@@ -32,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import CharSpan, Citation, Claim, ClaimKind, CostFigure, claim_text
-from extractor.nlp.decide import Features, LinearModel, log_count
+from extractor.nlp.decide import Features, Model, log_count
 from extractor.nlp.doctext import doc_text
 from extractor.nlp.layout import (
     BULLET,
@@ -668,7 +668,7 @@ def make_claim_component(nlp: Language, name: str) -> ClaimFinder:
 SUMMARY_LEAD_CUE = "leads a summary paragraph"
 
 
-def collect_claims(page_docs: Sequence[PageDoc], model: LinearModel | None = None) -> list[Claim]:
+def collect_claims(page_docs: Sequence[PageDoc], model: Model | None = None) -> list[Claim]:
     """The claims of a document: each page's best candidates, quoted from their page.
 
     A page keeps at most one claim per `words_per_claim` words (at least `min_per_page`),
@@ -961,7 +961,7 @@ def _claim_features(span: Span, place: Mapping[str, bool], rank: float) -> Featu
 
 
 def choose_claims(
-    page_docs: Sequence[PageDoc], data: dict[str, Any], model: LinearModel | None = None
+    page_docs: Sequence[PageDoc], data: dict[str, Any], model: Model | None = None
 ) -> dict[int, list[Span]]:
     """Each page's claims among its candidates, within a budget for the document.
 
@@ -987,7 +987,7 @@ def text_page_count(page_docs: Sequence[PageDoc]) -> float:
 
 
 def choose_by_model(
-    page_docs: Sequence[PageDoc], candidates: Sequence[ClaimCandidate], model: LinearModel
+    page_docs: Sequence[PageDoc], candidates: Sequence[ClaimCandidate], model: Model
 ) -> dict[int, list[Span]]:
     """The document's most probable claims under `model`, within its budget."""
     per_page = model.setting("claims_per_text_page", DEFAULT_CLAIMS_PER_TEXT_PAGE)

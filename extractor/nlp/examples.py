@@ -36,7 +36,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span, Token
 
 from extractor.model import Example, ExampleKind, PageRef
-from extractor.nlp.decide import Features, LinearModel, log_count
+from extractor.nlp.decide import Features, Model, log_count
 from extractor.nlp.doctext import doc_text
 from extractor.nlp.layout import CAPTION, SENTENCE_END, opens_paragraph
 from extractor.nlp.types import PageDoc
@@ -1597,7 +1597,7 @@ MentionObserver = Callable[[int, ExampleMention, Features], None]
 
 def collect_examples(
     page_docs: Sequence[PageDoc],
-    model: LinearModel | None = None,
+    model: Model | None = None,
     observe: MentionObserver | None = None,
 ) -> list[Example]:
     """One Example per case introduced in the document, in page order.
