@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import math
 import re
@@ -79,6 +80,12 @@ MAX_FORM_DEPTH = 4
 # How many pages from the front have their layout (font sizes, positions) read: enough for
 # a cover, a title page and an imprint page.
 LAYOUT_PAGES = 3
+# Two pieces of text drawn on one baseline that pypdf put on lines of their own (some
+# generators draw each word apart: "People\n \nsaw") are one line when the gap between
+# them is at most this share of the text's height: a word space, not a column or a
+# table's gap. Their baselines may differ by the second share of the height.
+MAX_WORD_GAP_HEIGHTS = 0.5
+MAX_BASELINE_SHIFT_HEIGHTS = 0.1
 # What pypdf's errors mean, in a reader's words: a pattern searched in "<exception class>:
 # <message>", and a phrase that completes "corrupt or truncated PDF (...)" and "page 3 could
 # not be read (...)". The first match wins; PLAIN_DEFAULT when none does.
@@ -499,6 +506,7 @@ def _read_page(
             with _without_drawings(page):
                 page.extract_text(visitor_text=visit, visitor_operand_before=before)
             glyphs = _glyph_runs(pieces, left, top) if _adds_up(pieces, text) else ()
+            text = join_split_lines(text, glyphs)
             return RawPage(i + 1, text, label, None, width=width, height=height, glyphs=glyphs)
         text = page.extract_text(visitor_text=visit, visitor_operand_before=before) or ""
         lines = _styled_lines([(p.text, p.size, p.x, p.y) for p in pieces], top) if layout else ()
@@ -508,17 +516,39 @@ def _read_page(
         logger.debug("page %d failed", i + 1, exc_info=True)
         return RawPage(i + 1, "", label, plain_words(e), refused=_refused(e))
     runs = _text_runs(text, [(p.text, p.size) for p in pieces])
+    glyphs = _glyph_runs(pieces, left, top) if runs else ()
     return RawPage(
         i + 1,
-        text,
+        join_split_lines(text, glyphs),
         label,
         None,
         runs,
         lines,
         width=width,
         height=height,
-        glyphs=_glyph_runs(pieces, left, top) if runs else (),
+        glyphs=glyphs,
     )
+
+
+def join_split_lines(text: str, glyphs: Sequence[GlyphRun]) -> str:
+    """`text` with each line break that pypdf put between two runs of glyphs drawn on one
+    baseline a word space apart (MAX_WORD_GAP_HEIGHTS) made a space. Only breaks with
+    nothing but white space around them change, each character to one space, so the text
+    keeps its length and every offset into it (runs, glyphs) still holds."""
+    chars: list[str] | None = None
+    for before, after in itertools.pairwise(glyphs):
+        between = text[before.end : after.start]
+        if "\n" not in between or between.strip() or not before.rights or not after.lefts:
+            continue
+        height = before.bottom - before.top
+        if height <= 0 or abs(after.bottom - before.bottom) > MAX_BASELINE_SHIFT_HEIGHTS * height:
+            continue
+        if abs((after.top - after.bottom) - (before.top - before.bottom)) > 0.2 * height:
+            continue  # a different size: a marker, a heading run into its text
+        if 0 <= after.lefts[0] - before.rights[-1] <= MAX_WORD_GAP_HEIGHTS * height:
+            chars = chars if chars is not None else list(text)
+            chars[before.end : after.start] = " " * len(between)
+    return text if chars is None else "".join(chars)
 
 
 def _adds_up(pieces: list[_Piece], text: str) -> bool:
