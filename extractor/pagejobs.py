@@ -57,7 +57,7 @@ from extractor.nlp.layout import PageLayout, decide_layout, set_layout
 from extractor.nlp.pipeline import DEFAULT_LANGUAGE, ModelChoice, Pipelines
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText
-from extractor.pdf import RawPage, read_page_range, read_pdf
+from extractor.pdf import RawPage, forget_kept_reader, read_page_range, read_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -213,8 +213,10 @@ def _serve(conn: Connection, model: ModelChoice, log_level: int) -> None:
             if kind == "read":
                 reply = ("ok", read_page_range(*payload))
             elif kind == "warm":
-                # The English pipeline, built while the parent prepares the pages; a
-                # document that needs none (no English installed) fails at "facts" if at all.
+                # The pages are read: the file is closed. The English pipeline is built while
+                # the parent prepares the pages; a document that needs none (no English
+                # installed) fails at "facts" if at all.
+                forget_kept_reader()
                 try:
                     pipelines.for_language(payload)
                 except Exception:

@@ -336,9 +336,10 @@ def _read_pages(
     labels: list[str] | None,
     on_page: Callable[[int, int], None] | None = None,
     count: int = 0,
+    caches: _PageCaches | None = None,
 ) -> list[RawPage]:
-    drawing_bytes: dict[int, int] = {}
-    fonts: dict[int, tuple[Any, _FontMetrics]] = {}
+    caches = caches if caches is not None else _PageCaches()
+    drawing_bytes, fonts = caches.drawing_bytes, caches.fonts
     pages = []
     for done, i in enumerate(indexes, 1):
         pages.append(_read_page(reader, i, labels, drawing_bytes, fonts))
@@ -347,19 +348,59 @@ def _read_pages(
     return pages
 
 
+@dataclass
+class _PageCaches:
+    """What reading one page learns that the next pages of the file reuse: the size of its
+    drawings and the metrics of its fonts, by object. They change no result."""
+
+    drawing_bytes: dict[int, int] = field(default_factory=dict)
+    fonts: dict[int, tuple[Any, _FontMetrics]] = field(default_factory=dict)
+
+
+@dataclass
+class _KeptReader:
+    """A PDF opened for `read_page_range`, kept for the next share of the same file."""
+
+    key: tuple[str, str | None, int, int]
+    reader: pypdf.PdfReader
+    labels: list[str] | None
+    caches: _PageCaches
+
+
+# The file a worker of `extract --jobs` read its last share of pages from. Opening it for
+# every share read its cross-reference table, page labels and fonts again: on an 80-page
+# report, 8 shares took 2.2 s where one took 1.6 s.
+_kept_reader: _KeptReader | None = None
+
+
 def read_page_range(
     path: str | Path, password: str | None, indexes: Sequence[int]
 ) -> list[RawPage]:
     """Read the pages of `indexes` (0-based) of a PDF that `read_pdf` opened, as it would:
     what a worker process of `extract --jobs` runs on its share of the pages. Each page is
     read on its own (only the caches of fonts and drawings are shared between pages, and
-    they change no result), so any split of the pages gives the same pages."""
+    they change no result), so any split of the pages gives the same pages. The file stays
+    open for the next share of it (the same path, size and modification time) until
+    `forget_kept_reader`."""
+    global _kept_reader
     path = Path(path)
-    head, _ = _head_and_tail(path)
-    reader = _open_reader(path, strict=b"%PDF-" in head)
-    _decrypt(reader, path, password)
-    labels = _page_labels(reader, len(reader.pages))
-    return _read_pages(reader, indexes, labels)
+    stat = path.stat()
+    key = (str(path.resolve()), password, stat.st_size, stat.st_mtime_ns)
+    if _kept_reader is None or _kept_reader.key != key:
+        _kept_reader = None
+        head, _ = _head_and_tail(path)
+        reader = _open_reader(path, strict=b"%PDF-" in head)
+        _decrypt(reader, path, password)
+        labels = _page_labels(reader, len(reader.pages))
+        _kept_reader = _KeptReader(key, reader, labels, _PageCaches())
+    kept = _kept_reader
+    return _read_pages(kept.reader, indexes, kept.labels, caches=kept.caches)
+
+
+def forget_kept_reader() -> None:
+    """Close the file `read_page_range` kept open (its pages are read)."""
+    global _kept_reader
+    _kept_reader = None
 
 
 def count_pdf_pages(path: str | Path) -> int | None:

@@ -24,6 +24,7 @@ from extractor.cli import cli
 from extractor.errors import EXIT_WORKER_DIED, WorkerDiedError
 from extractor.extract import extract
 from extractor.pagejobs import PageWorkers
+from extractor.pdf import read_page_range, read_pdf
 from tests.bilingual import build_bilingual_pdf
 from tests.conftest import CORPUS_PDFS, require_corpus
 from tests.pdfbuild import Document, Heading, Page, Paragraph, build_pdf
@@ -186,3 +187,42 @@ def test_workers_go_on_to_the_next_file_after_an_error(
             extract(short, nlp=workers)
         result = extract(bilingual, nlp=workers).to_json()
     assert result == extract(bilingual, nlp=pipelines).to_json()
+
+
+def test_shares_read_from_one_kept_file_are_the_pages_read_pdf_reads(tmp_path: Path) -> None:
+    """A worker keeps the file open from one share of its pages to the next; the pages are
+    those `read_pdf` reads, and a changed or other file is opened afresh."""
+    from extractor import pdf
+
+    path = build_pdf(
+        Document(
+            pages=[Page([Paragraph(f"Page {n} says the scheme cost £{n}m.")]) for n in range(5)]
+        ),
+        tmp_path / "five.pdf",
+    )
+    expected = read_pdf(path).pages
+    opened: list[Path] = []
+    real_open = pdf._open_reader
+
+    def counting(at: Path, strict: bool) -> Any:
+        opened.append(at)
+        return real_open(at, strict)
+
+    pdf.forget_kept_reader()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdf, "_open_reader", counting)
+            shares = [read_page_range(path, None, share) for share in ([0, 1], [2], [3, 4])]
+            assert len(opened) == 1
+            assert [page for share in shares for page in share] == list(expected)
+            other = build_pdf(
+                Document(pages=[Page([Paragraph("Another file.")])]), tmp_path / "o.pdf"
+            )
+            assert "Another file." in read_page_range(other, None, [0])[0].text
+            assert len(opened) == 2
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+            assert read_page_range(path, None, [4]) == [expected[4]]
+            assert len(opened) == 3
+    finally:
+        pdf.forget_kept_reader()
