@@ -83,9 +83,11 @@ LAYOUT_PAGES = 3
 # Two pieces of text drawn on one baseline that pypdf put on lines of their own (some
 # generators draw each word apart: "People\n \nsaw") are one line when the gap between
 # them is at most this share of the text's height: a word space, not a column or a
-# table's gap. Their baselines may differ by the second share of the height.
+# table's gap. Their baselines may differ by the second share of the height, their
+# heights by the third (more is another size: a marker, a heading run into its text).
 MAX_WORD_GAP_HEIGHTS = 0.5
 MAX_BASELINE_SHIFT_HEIGHTS = 0.1
+MAX_SIZE_CHANGE_HEIGHTS = 0.2
 # What pypdf's errors mean, in a reader's words: a pattern searched in "<exception class>:
 # <message>", and a phrase that completes "corrupt or truncated PDF (...)" and "page 3 could
 # not be read (...)". The first match wins; PLAIN_DEFAULT when none does.
@@ -584,8 +586,8 @@ def join_split_lines(text: str, glyphs: Sequence[GlyphRun]) -> str:
         height = before.bottom - before.top
         if height <= 0 or abs(after.bottom - before.bottom) > MAX_BASELINE_SHIFT_HEIGHTS * height:
             continue
-        if abs((after.top - after.bottom) - (before.top - before.bottom)) > 0.2 * height:
-            continue  # a different size: a marker, a heading run into its text
+        if abs((after.bottom - after.top) - height) > MAX_SIZE_CHANGE_HEIGHTS * height:
+            continue
         if 0 <= after.lefts[0] - before.rights[-1] <= MAX_WORD_GAP_HEIGHTS * height:
             chars = chars if chars is not None else list(text)
             chars[before.end : after.start] = " " * len(between)

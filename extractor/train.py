@@ -117,6 +117,28 @@ def feature_names(groups: Sequence[Sequence[Row]]) -> list[str]:
     return sorted(key for key, count in spread.items() if count >= needed)
 
 
+def _design(groups: Sequence[Sequence[Row]]) -> tuple[list[str], Any, Any]:
+    """The features learned from (`feature_names`), the rows of every group as a matrix
+    over them (a feature a row lacks is 0) and the labels as 0 and 1."""
+    import numpy as np
+
+    names = feature_names(groups)
+    rows = [row for group in groups for row in group]
+    matrix = np.array([[features.get(key, 0.0) for key in names] for features, _ in rows])
+    return names, matrix, np.array([label for _, label in rows], dtype=int)
+
+
+def _one_class_model(
+    name: str, labels: Any, settings: dict[str, float], files: Sequence[str]
+) -> LinearModel | None:
+    """Where there is nothing to learn (no rows, or rows of one class), a constant model
+    that says so; else None."""
+    if labels.size and labels.min() != labels.max():
+        return None
+    bias = 10.0 if labels.size and labels.min() else -10.0
+    return LinearModel(name, {}, bias, {}, settings, tuple(files))
+
+
 def fit_trees(
     name: str,
     groups: Sequence[Sequence[Row]],
@@ -129,13 +151,10 @@ def fit_trees(
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    names = feature_names(groups)
-    rows = [row for group in groups for row in group]
-    labels = np.array([label for _, label in rows], dtype=int)
-    if not rows or labels.min() == labels.max():
-        bias = 10.0 if rows and labels.min() else -10.0
-        return LinearModel(name, {}, bias, {}, settings, tuple(files))
-    matrix = np.array([[features.get(key, 0.0) for key in names] for features, _ in rows])
+    names, matrix, labels = _design(groups)
+    constant = _one_class_model(name, labels, settings, files)
+    if constant is not None:
+        return constant
     learner = HistGradientBoostingClassifier(
         learning_rate=TREE_LEARNING_RATE,
         max_iter=TREE_ROUNDS,
@@ -176,19 +195,14 @@ def fit(
     """A logistic model fitted on the rows of `groups` (one group per document);
     deterministic for the same rows. Features present in fewer than
     MIN_FEATURE_DOCUMENTS groups are left out."""
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    names = feature_names(groups)
-    rows = [row for group in groups for row in group]
-    matrix = np.array([[features.get(key, 0.0) for key in names] for features, _ in rows])
-    labels = np.array([label for _, label in rows], dtype=int)
+    names, matrix, labels = _design(groups)
+    constant = _one_class_model(name, labels, settings, files)
+    if constant is not None:
+        return constant
     scale = matrix.std(axis=0)
     scale[scale == 0] = 1.0
-    if labels.min() == labels.max():
-        # Nothing to learn from one class: a constant model that says so.
-        bias = 10.0 if labels.min() else -10.0
-        return LinearModel(name, {}, bias, {}, settings, tuple(files))
     learner = LogisticRegression(
         C=REGULARISATION_C, class_weight="balanced", max_iter=5000, random_state=SEED
     )

@@ -31,15 +31,29 @@ LINEAR_KIND = "linear"
 TREES_KIND = "trees"
 
 
-def _logistic(logit: float) -> float:
-    if logit >= 0:
-        return 1.0 / (1.0 + math.exp(-logit))
-    odds = math.exp(logit)
-    return odds / (1.0 + odds)
+class _Decider:
+    """What both kinds of model answer from their `score` (log-odds) and `settings`."""
+
+    settings: Mapping[str, float]
+
+    def score(self, features: Mapping[str, float]) -> float:
+        raise NotImplementedError
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """The probability that a candidate with these features is a positive."""
+        logit = self.score(features)
+        if logit >= 0:
+            return 1.0 / (1.0 + math.exp(-logit))
+        odds = math.exp(logit)
+        return odds / (1.0 + odds)
+
+    def setting(self, key: str, default: float) -> float:
+        """A tuned setting, or `default` where the model carries none."""
+        return float(self.settings.get(key, default))
 
 
 @dataclass(frozen=True)
-class LinearModel:
+class LinearModel(_Decider):
     """A logistic model over named features, with the settings its selection uses.
 
     `scale` divides each feature before weighting (the training data's standard
@@ -63,14 +77,6 @@ class LinearModel:
             if weight is not None and value:
                 total += weight * value / self.scale.get(name, 1.0)
         return total
-
-    def probability(self, features: Mapping[str, float]) -> float:
-        """The probability that a candidate with these features is a positive."""
-        return _logistic(self.score(features))
-
-    def setting(self, key: str, default: float) -> float:
-        """A tuned setting, or `default` where the model carries none."""
-        return float(self.settings.get(key, default))
 
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON data, keys sorted so that a refit writes the same bytes."""
@@ -107,7 +113,7 @@ Node = tuple[int, float, int, int, float]
 
 
 @dataclass(frozen=True)
-class TreeModel:
+class TreeModel(_Decider):
     """Gradient-boosted decision trees over named features (fitted by scikit-learn's
     HistGradientBoostingClassifier, see extractor/train.py), with the settings its selection
     uses. The log-odds of a candidate is `baseline` plus the value of the leaf each tree
@@ -130,14 +136,6 @@ class TreeModel:
                 node = nodes[node[2] if values[node[0]] <= node[1] else node[3]]
             total += node[4]
         return total
-
-    def probability(self, features: Mapping[str, float]) -> float:
-        """The probability that a candidate with these features is a positive."""
-        return _logistic(self.score(features))
-
-    def setting(self, key: str, default: float) -> float:
-        """A tuned setting, or `default` where the model carries none."""
-        return float(self.settings.get(key, default))
 
     def to_dict(self) -> dict[str, Any]:
         """The model as JSON data; a refit on the same rows writes the same bytes."""
