@@ -27,6 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from spacy.attrs import IS_ALPHA
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -742,17 +743,20 @@ def claim_candidates(
     page_docs: Sequence[PageDoc],
     data: dict[str, Any],
     summary: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    layouts: Sequence[PageLayout] | None = None,
 ) -> list[ClaimCandidate]:
     """Every prose sentence of the document with its rule rank and features, page by page.
 
     The rules rank a candidate by its cue score, plus `summary_section` inside a summary
     section (in the first half of the document, where summaries are, a paragraph's lead
     sentence there is a candidate even without a cue), `paragraph_start` where a paragraph
-    starts after a soft wrap, and less in the appendices or in small print.
+    starts after a soft wrap, and less in the appendices or in small print. `summary` and
+    `layouts` are those of `summary_ranges` and `page_layouts`, where the caller has them.
     """
-    layouts = page_layouts(page_docs)
+    if layouts is None:
+        layouts = page_layouts(page_docs)
     if summary is None:
-        summary = summary_ranges(page_docs)
+        summary = summary_ranges(page_docs, layouts)
     weights = data["weights"]
     found: list[ClaimCandidate] = []
     for order, (pd, layout) in enumerate(zip(page_docs, layouts, strict=True)):
@@ -765,7 +769,7 @@ def claim_candidates(
             [*pd.doc.spans.get(CLAIMS_KEY, []), *pd.doc.spans.get(PROSE_KEY, [])],
             key=lambda span: span.start,
         )
-        page_words = sum(1 for token in pd.doc if token.is_alpha)
+        page_words = alpha_words(pd.doc)
         roles = _PageRoles(prose, layout)
         for span in prose:
             inside = any(lo <= span.start_char < hi for lo, hi in ranges)
@@ -881,31 +885,46 @@ class _PageRoles:
         return features
 
 
-def _grammar_features(span: Span) -> Features:
+def _grammar_features(span: Span, root: Token) -> Features:
     """What the parse says of a sentence's grammar: negation, comparison, a reported or
     argued clause, an adverbial clause (a condition, a cause), the tense of its main verb
     and the share of each part of speech (a claim is verbs and adjectives, a description
-    names and numbers)."""
+    names and numbers). One pass over the tokens; `root` is the span's (`span.root`, which
+    costs a pass of its own)."""
     size = max(len(span), 1)
-    root = span.root
+    deps: set[str] = set()
+    comparative = pronoun_subject = False
+    counts = dict.fromkeys(_POS_GROUPS, 0)
+    numbers = 0
+    for token in span:
+        dep = token.dep_
+        deps.add(dep)
+        comparative = comparative or token.tag_ in _COMPARATIVE_TAGS
+        pronoun_subject = pronoun_subject or (
+            dep in ("nsubj", "nsubjpass") and token.pos_ == "PRON"
+        )
+        pos = token.pos_
+        for name, tags in _POS_GROUPS.items():
+            if pos in tags:
+                counts[name] += 1
+        numbers += token.like_num
     features: Features = {
-        "negation": float(any(t.dep_ == "neg" for t in span)),
-        "comparative": float(any(t.tag_ in ("JJR", "RBR", "JJS", "RBS") for t in span)),
-        "clausal_complement": float(any(t.dep_ == "ccomp" for t in span)),
-        "adverbial_clause": float(any(t.dep_ == "advcl" for t in span)),
+        "negation": float("neg" in deps),
+        "comparative": float(comparative),
+        "clausal_complement": float("ccomp" in deps),
+        "adverbial_clause": float("advcl" in deps),
         "root_be": float(root.lemma_ == "be"),
         "root_past": float(root.tag_ in ("VBD", "VBN")),
         "root_present": float(root.tag_ in ("VBZ", "VBP")),
-        "pronoun_subject": float(
-            any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PRON" for t in span)
-        ),
+        "pronoun_subject": float(pronoun_subject),
     }
-    for name, tags in _POS_GROUPS.items():
-        features[f"share:{name}"] = sum(1 for t in span if t.pos_ in tags) / size
-    features["share:number"] = sum(1 for t in span if t.like_num) / size
+    for name, count in counts.items():
+        features[f"share:{name}"] = count / size
+    features["share:number"] = numbers / size
     return features
 
 
+_COMPARATIVE_TAGS = frozenset({"JJR", "RBR", "JJS", "RBS"})
 _POS_GROUPS = {
     "adjective": ("ADJ",),
     "noun": ("NOUN", "PROPN"),
@@ -919,12 +938,16 @@ def _small_print(pd: PageDoc, span: Span, layout: PageLayout) -> bool:
     return is_small(pd.page.size_at(span.start_char), layout.body_size, SMALL_PRINT_RATIO)
 
 
-def summary_ranges(page_docs: Sequence[PageDoc]) -> dict[int, list[tuple[int, int]]]:
-    """Where each page is inside a summary section (as the layout stage decided), as
-    (start, end) offsets of its text."""
+def summary_ranges(
+    page_docs: Sequence[PageDoc], layouts: Sequence[PageLayout] | None = None
+) -> dict[int, list[tuple[int, int]]]:
+    """Where each page is inside a summary section (as the layout stage decided, or as
+    `layouts` say), as (start, end) offsets of its text."""
+    if layouts is None:
+        layouts = page_layouts(page_docs)
     return {
         pd.page.index: layout.summary_ranges()
-        for pd, layout in zip(page_docs, page_layouts(page_docs), strict=True)
+        for pd, layout in zip(page_docs, layouts, strict=True)
     }
 
 
@@ -956,7 +979,7 @@ def _claim_features(span: Span, place: Mapping[str, bool], rank: float) -> Featu
     features["capitalised_share"] = (
         sum(1 for t in words if t.text[:1].isupper()) / len(words) if words else 0.0
     )
-    features.update(_grammar_features(span))
+    features.update(_grammar_features(span, root))
     return features
 
 
@@ -970,20 +993,24 @@ def choose_claims(
     of text, at most `max_per_page` on one page. Without one, the rules decide (see
     `choose_by_rules`).
     """
-    summary = summary_ranges(page_docs)
-    candidates = claim_candidates(page_docs, data, summary)
+    layouts = page_layouts(page_docs)  # read once: both steps below want them
+    summary = summary_ranges(page_docs, layouts)
+    candidates = claim_candidates(page_docs, data, summary, layouts)
     if model is None:
         rule_candidates = [c for c in candidates if c.rule_candidate]
         return choose_by_rules(page_docs, rule_candidates, data, summary)
     return choose_by_model(page_docs, candidates, model)
 
 
+def alpha_words(doc: Doc) -> int:
+    """The words of letters on a page (spaCy's IS_ALPHA), counted in one C-level pass."""
+    return int(doc.count_by(IS_ALPHA).get(1, 0))
+
+
 def text_page_count(page_docs: Sequence[PageDoc]) -> float:
     """How many pages of text the document holds: a page of MIN_TEXT_PAGE_WORDS words or
     more counts one, a shorter one (a slide, a one-paragraph letter) its share of that."""
-    return sum(
-        min(1.0, sum(1 for t in pd.doc if t.is_alpha) / MIN_TEXT_PAGE_WORDS) for pd in page_docs
-    )
+    return sum(min(1.0, alpha_words(pd.doc) / MIN_TEXT_PAGE_WORDS) for pd in page_docs)
 
 
 def choose_by_model(
@@ -1030,7 +1057,7 @@ def choose_by_rules(
     allowance = 0.0
     for pd in page_docs:
         ranges = summary.get(pd.page.index, [])
-        words = sum(1 for token in pd.doc if token.is_alpha)
+        words = alpha_words(pd.doc)
         in_summary = sum(
             1
             for token in pd.doc
