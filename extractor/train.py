@@ -61,7 +61,7 @@ TREE_LEAVES = 7
 TREE_MIN_LEAF_ROWS = 40
 TREE_L2 = 1.0
 # Claims kept per page of text, and at most on one page (the density bound is 4).
-CLAIMS_PER_TEXT_PAGE = 4.0
+CLAIMS_PER_TEXT_PAGE = 3.9
 MAX_CLAIMS_PER_PAGE = 8
 # The example threshold is searched on this grid of probabilities.
 THRESHOLD_GRID = tuple(round(0.05 * k, 2) for k in range(2, 19))

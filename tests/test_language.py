@@ -6,6 +6,7 @@ pages too. Welsh has no trained pipeline: its pages get cost figures and citatio
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ FRENCH_PAGE = (
     "active avant la fin de l'année. Il faut améliorer la sécurité des piétons près des "
     "écoles, car le nombre d'accidents a augmenté depuis 2015. Le budget total du plan "
     "atteint 2,5 millions de dollars, dont la moitié provient du gouvernement du Québec."
+)
+
+SPANISH_PAGE = (
+    "El Ayuntamiento de Villanueva destinará 64.209,65 € a la renovación del alumbrado "
+    "público durante el próximo ejercicio. Es necesario mejorar la eficiencia energética "
+    "de los edificios municipales, porque el gasto en electricidad ha aumentado desde 2019. "
+    "El programa de huertos urbanos, puesto en marcha en 2021, ha reducido los residuos "
+    "orgánicos de los barrios del norte. El presupuesto total del plan asciende a 1,2 "
+    "millones de euros, de los cuales la mitad procede de fondos europeos."
 )
 
 
@@ -168,6 +178,26 @@ def test_french_pages_go_through_the_french_pipeline(tmp_path: Path, nlp: Any) -
     # French cue words (extractor/data/lang/fr.json) find the recommendation.
     assert any(c.quote.startswith("Nous recommandons") for c in result.claims)
     assert {c.raw for c in result.cost_figures} >= {"50 000 $"}
+
+
+def test_spanish_pages_go_through_the_spanish_pipeline(tmp_path: Path, nlp: Any) -> None:
+    pdf = build_pdf(
+        Document(pages=[Page([Heading("Plan de eficiencia energética"), Paragraph(SPANISH_PAGE)])]),
+        tmp_path / "plan.pdf",
+    )
+    assert installed_model("es") == "es_core_news_sm"  # `make install` installs it
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = extract(pdf, nlp=Pipelines(english=nlp))
+    # Trained with spaCy 3.1: its load warning (W095) is silenced, and only its own.
+    assert not [w for w in caught if "W095" in str(w.message)]
+    assert [page.language for page in result.pages] == ["es"]
+    assert result.extractor.model.name == "es_core_news_sm"
+    assert not [w for w in result.warnings if w.code == "language_unsupported"]
+    # Spanish cue words (extractor/data/lang/es.json) find the recommendation.
+    assert any(c.quote.startswith("Es necesario mejorar") for c in result.claims)
+    assert {c.raw for c in result.cost_figures} >= {"64.209,65 €", "1,2 millones de euros"}
+    assert {c.amount for c in result.cost_figures} >= {64209.65, 1200000}
 
 
 def test_a_pipeline_keeps_no_items_from_the_other_column(tmp_path: Path, nlp: Any) -> None:

