@@ -63,9 +63,12 @@ logger = logging.getLogger(__name__)
 
 # Chunks each worker is given at a time: while it sends one back it works on the next.
 CHUNKS_IN_FLIGHT = 2
-# Chunks per worker a stage is cut into: enough that the workers finish close together
-# whatever the pages' lengths, few enough that sending them costs little.
-CHUNKS_PER_WORKER = 4
+# How a stage's pages are cut into chunks ("guided" scheduling): each chunk is the pages
+# still to hand out divided by the workers times GUIDED_SHARE, so the first chunks are
+# large (few messages) and they shrink to one page at the end, where the workers would
+# otherwise finish a chunk apart (with equal chunks of 10 pages, one worker sat idle while
+# the other parsed its last chunk).
+GUIDED_SHARE = 2
 
 
 @dataclass(frozen=True)
@@ -249,8 +252,14 @@ class _Worker:
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
-    size = max(1, math.ceil(count / (jobs * CHUNKS_PER_WORKER)))
-    return [range(start, min(count, start + size)) for start in range(0, count, size)]
+    """`count` positions cut into chunks of falling size (see GUIDED_SHARE), in order."""
+    chunks = []
+    start = 0
+    while start < count:
+        size = max(1, math.ceil((count - start) / (jobs * GUIDED_SHARE)))
+        chunks.append(range(start, min(count, start + size)))
+        start += size
+    return chunks
 
 
 class PageWorkers(contextlib.AbstractContextManager["PageWorkers"]):

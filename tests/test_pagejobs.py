@@ -226,3 +226,14 @@ def test_shares_read_from_one_kept_file_are_the_pages_read_pdf_reads(tmp_path: P
             assert len(opened) == 3
     finally:
         pdf.forget_kept_reader()
+
+
+@pytest.mark.parametrize(("count", "jobs"), [(80, 2), (7, 3), (1, 2), (0, 2), (500, 4)])
+def test_chunks_cover_every_page_once_and_shrink_to_one(count: int, jobs: int) -> None:
+    chunks = extractor.pagejobs._chunks(count, jobs)
+    assert [i for chunk in chunks for i in chunk] == list(range(count))
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True)  # large first, small at the end
+    if count:
+        assert sizes[-1] == 1  # the last pages go out one by one
+        assert sizes[0] == -(-count // (jobs * extractor.pagejobs.GUIDED_SHARE))
