@@ -94,6 +94,23 @@ class _Atom:
         return -value if self.negative else value
 
 
+@functools.cache
+def currency_codes() -> tuple[str, ...]:
+    """The ISO 4217 codes read as currencies beside a number: the lexicon's own, and every
+    one CLDR lists as legal tender still in use (Babel's data, so the same for a Babel
+    version), less those that are also words or abbreviations (`codes_not_read`)."""
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    cur = lexicon().section("currency")
+    codes = set(cur["codes"])
+    for territory in get_global("territory_currencies"):
+        for found in get_territory_currencies(territory, tender=True, include_details=True):
+            if found.get("to") is None:  # `to`: the date it stopped being legal tender
+                codes.add(str(found["currency"]))
+    return tuple(sorted(codes - set(cur["codes_not_read"])))
+
+
 def alternatives(items: Iterable[str]) -> str:
     """A regex alternation of `items` (a list, or a dict's keys), longest first, escaped."""
     return "|".join(re.escape(item) for item in sorted(items, key=len, reverse=True))
@@ -236,7 +253,7 @@ def _patterns(language: str | None = None) -> _Patterns:
     cur = lex.section("currency")
     mult = lex.section("multipliers")
     prefix_symbols = alternatives(vocab.prefix_symbols)
-    codes = alternatives(cur["codes"])
+    codes = alternatives(currency_codes())
     suffix_symbols = alternatives(vocab.suffix_symbols)
     words = _word_alternatives(vocab.currency_words)
     pence = alternatives(cur["pence_letters"])
@@ -646,7 +663,9 @@ def find_money(
         low, high = atom, None
         if i + 1 < len(atoms) and _joins(text, atom, atoms[i + 1]):
             high = atoms[i + 1]
-            if low.multiplier is None and high.multiplier is not None:
+            if low.multiplier is None and high.multiplier is not None and low.number <= high.number:
+                # "£10-15k", "$3 to $5 million": the scale is said once, after the range; not
+                # "between £100,000 and £5 million", whose first amount is whole already.
                 low = _with_multiplier(low, high.multiplier)
             i += 1
         elif pair := _bare_number_after(text, atom, context):

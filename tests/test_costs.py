@@ -162,6 +162,12 @@ CASES: list[tuple[str, list[Fig]]] = [
     ("The fine is up to £5m.", [Fig(5e6, None, "GBP", None)]),
     ("At least £2 billion is needed.", [Fig(2e9, None, "GBP", None)]),
     ("Staff earn £35,000 or more.", [Fig(35_000, None, "GBP", None)]),
+    # The scale after a range is the high end's alone where the low one is whole already.
+    ("A fine of between £100,000 and £5 million.", [Fig(1e5, 5e6, "GBP", None)]),
+    # Every ISO code in use names its currency (CLDR), not only the lexicon's.
+    ("It announced a QAR 75 billion stimulus.", [Fig(75e9, None, "QAR", None)]),
+    ("A fee of 150 AED per visit.", [Fig(150, None, "AED", "visit")]),
+    ("Wages of THB 300 a day.", [Fig(300, None, "THB", "day")]),
     # Continental notation.
     ("Budget : 0 à 50 000 $", [Fig(0, 50_000, "CAD", None)]),
     ("Coût : 50 000 $ à 100 000 $", [Fig(50_000, 100_000, "CAD", None)]),
@@ -206,6 +212,10 @@ NOT_MONEY = [
     "Costs (£000) 2009 2010",
     "Doors open at 2p.m. on Friday.",
     "A pound of butter and a dollar sign.",
+    # ISO codes that are also words or abbreviations (costs.json, codes_not_read).
+    "Progress on SDG 4 was slow after COP 26 and COP27.",
+    "Patch CVE-2021-44228 first; an IRR 12% is expected.",
+    "ALL 3 options follow the SSP 2-4.5 pathway.",
 ]
 
 
