@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor.evaluate import (
     ClaimItem,
@@ -47,6 +47,10 @@ from extractor.evaluate import (
 from extractor.nlp.decide import Deciders, Features, model_from_dict
 from extractor.output import write_text_atomic
 from extractor.train import DocumentRows, Row, fit_claims, fit_examples, inner_folds
+
+if TYPE_CHECKING:
+    from extractor.nlp.claims import ClaimCandidate
+    from extractor.nlp.types import PageDoc
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
@@ -134,31 +138,47 @@ def _worker_init() -> None:
     _NLP.english  # noqa: B018  (loaded here, once per worker, not inside the first document)
 
 
-def document_rows(document: AnnotatedDocument) -> DocumentRows:
-    """The labelled candidates of one document (in a worker)."""
+def parse_document(document: AnnotatedDocument) -> list[PageDoc]:
+    """The parsed pages of an annotated document, as extraction parses them (in a worker)."""
     from extractor.extract import parse_pages
-    from extractor.nlp.claims import claim_candidates, cue_data
-    from extractor.nlp.examples import collect_examples
     from extractor.pages import prepare_pages
     from extractor.pdf import read_pdf
 
+    pages, warnings = prepare_pages(read_pdf(document.pdf_path))
+    return parse_pages(_NLP, pages, warnings).page_docs
+
+
+def labelled_claims(
+    gold: GoldDocument, page_docs: Sequence[PageDoc]
+) -> Iterator[tuple[ClaimCandidate, int, bool]]:
+    """Every claim candidate on the annotated pages, with its page index and whether it
+    holds a gold key claim's phrase."""
+    from extractor.nlp.claims import claim_candidates, cue_data
+
+    annotated = gold.pages_annotated
+    for candidate in claim_candidates(page_docs, cue_data()):
+        index = page_docs[candidate.order].page.index
+        if annotated is None or index in annotated:
+            item = ClaimItem(index, (candidate.span.text,))
+            yield candidate, index, any(claim_matches(g, item) for g in gold.items.claims)
+
+
+def document_rows(document: AnnotatedDocument) -> DocumentRows:
+    """The labelled candidates of one document (in a worker)."""
+    from extractor.nlp.examples import collect_examples
+
     gold = document.gold
     annotated = gold.pages_annotated
-    pages, warnings = prepare_pages(read_pdf(document.pdf_path))
-    page_docs = parse_pages(_NLP, pages, warnings).page_docs
+    page_docs = parse_document(document)
 
     def scored(index: int) -> bool:
         return annotated is None or index in annotated
 
     claim_rows: list[Row] = []
     claim_where: list[tuple[int, str]] = []
-    for candidate in claim_candidates(page_docs, cue_data()):
-        index = page_docs[candidate.order].page.index
-        if scored(index):
-            item = ClaimItem(index, (candidate.span.text,))
-            label = any(claim_matches(g, item) for g in gold.items.claims)
-            claim_rows.append((candidate.features, label))
-            claim_where.append((index, candidate.span.text))
+    for candidate, index, label in labelled_claims(gold, page_docs):
+        claim_rows.append((candidate.features, label))
+        claim_where.append((index, candidate.span.text))
     example_rows: list[Row] = []
     example_where: list[tuple[int, str]] = []
 
@@ -200,7 +220,9 @@ def gather_rows(args: argparse.Namespace) -> list[DocumentRows]:
     todo = [d for d in documents if not _cache_path(cache, d).exists()]
     if todo:
         print(f"reading candidates of {len(todo)} documents", file=sys.stderr)
-        for document, rows in zip(todo, _run(document_rows, todo, args.jobs), strict=True):
+        for document, rows in zip(
+            todo, run_in_workers(document_rows, todo, args.jobs), strict=True
+        ):
             write_text_atomic(_cache_path(cache, document), json.dumps(rows.to_dict()))
     out = []
     for document in documents:
@@ -214,7 +236,7 @@ def _cache_path(cache: Path, document: AnnotatedDocument) -> Path:
     return cache / f"{Path(document.gold.file).stem}.{key}.json"
 
 
-def _run(function: Any, jobs: Sequence[Any], workers: int) -> Iterator[Any]:
+def run_in_workers(function: Any, jobs: Sequence[Any], workers: int) -> Iterator[Any]:
     """`function` over `jobs` in worker processes that hold the pipeline, results in order."""
     with ProcessPoolExecutor(max_workers=max(1, workers), initializer=_worker_init) as pool:
         yield from pool.map(function, jobs)
@@ -271,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 models["examples"] = fit_examples(training).to_dict()
         jobs += [(documents[i], models, predictions) for i in group]
     print(f"extracting {len(jobs)} held-out documents in {len(folds)} folds", file=sys.stderr)
-    for _ in _run(extract_with, jobs, args.jobs):
+    for _ in run_in_workers(extract_with, jobs, args.jobs):
         pass
 
     report = evaluate(gold_copy, predictions)

@@ -16,11 +16,9 @@ import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from extractor import crossval
-from extractor.evaluate import ClaimItem, claim_matches
 from extractor.nlp.claims import cue_data
 
 # One sentence's cues and whether it is a gold key claim.
@@ -29,24 +27,12 @@ Sentence = tuple[tuple[str, ...], bool]
 
 def document_cues(document: crossval.AnnotatedDocument) -> tuple[str, list[Sentence]]:
     """The cues of every prose sentence on the annotated pages of one document (in a worker)."""
-    from extractor.extract import parse_pages
-    from extractor.nlp.claims import claim_candidates
-    from extractor.pages import prepare_pages
-    from extractor.pdf import read_pdf
-
-    gold = document.gold
-    annotated = gold.pages_annotated
-    pages, warnings = prepare_pages(read_pdf(document.pdf_path))
-    page_docs = parse_pages(crossval._NLP, pages, warnings).page_docs
-    found: list[Sentence] = []
-    for candidate in claim_candidates(page_docs, cue_data()):
-        index = page_docs[candidate.order].page.index
-        if annotated is not None and index not in annotated:
-            continue
-        item = ClaimItem(index, (candidate.span.text,))
-        key = any(claim_matches(g, item) for g in gold.items.claims)
-        found.append((tuple(candidate.span._.extractor_claim_cues), key))
-    return gold.file, found
+    page_docs = crossval.parse_document(document)
+    found = [
+        (tuple(candidate.span._.extractor_claim_cues), key)
+        for candidate, _, key in crossval.labelled_claims(document.gold, page_docs)
+    ]
+    return document.gold.file, found
 
 
 def cue_entries(data: dict[str, object]) -> Iterator[tuple[str, str]]:
@@ -67,14 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     documents = crossval.annotated_documents(args)
     fires: dict[str, set[str]] = defaultdict(set)
     in_claims: dict[str, set[str]] = defaultdict(set)
-    workers = max(1, args.jobs)
-    with ProcessPoolExecutor(workers, initializer=crossval._worker_init) as pool:
-        for file, sentences in pool.map(document_cues, documents):
-            for cues, key in sentences:
-                for cue in set(cues):
-                    fires[cue].add(file)
-                    if key:
-                        in_claims[cue].add(file)
+    for file, sentences in crossval.run_in_workers(document_cues, documents, args.jobs):
+        for cues, key in sentences:
+            for cue in set(cues):
+                fires[cue].add(file)
+                if key:
+                    in_claims[cue].add(file)
     entries = sorted(set(cue_entries(cue_data())))
     spread = Counter(min(len(fires.get(entry, ())), 2) for _, entry in entries)
     print(f"{len(documents)} annotated documents, {len(entries)} cue entries")
