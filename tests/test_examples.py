@@ -689,3 +689,16 @@ def test_each_case_rule_chooses_its_own_cases(
     assert all(not choices[earlier] for earlier in names[: names.index(rule)])
     # and its labels reach the mentions
     assert [(m.name, list(m.cues)) for m in mentions(nlp, text)][: len(chosen)] == chosen
+
+
+@pytest.mark.parametrize(("first", "second"), [("GPE", "ORG"), ("ORG", "GPE")])
+def test_a_tie_of_entity_labels_takes_the_first_in_the_name(first: str, second: str) -> None:
+    """The decider's entity feature is the name's most frequent label; on a tie, its first
+    (not whichever a set yields, which changed from one process to the next)."""
+    import spacy
+    from spacy.tokens import Span
+
+    doc = spacy.blank("en")("The Kent Digital works well.")
+    doc.ents = [Span(doc, 1, 2, label=first), Span(doc, 2, 3, label=second)]
+    features = examples.mention_features(doc[1:3], doc[0:6], (), 1, None, None, ())
+    assert [key for key in features if key.startswith("ent:")] == [f"ent:{first}"]

@@ -773,7 +773,8 @@ def mention_features(
         else:
             features["rule:cue"] = 1.0
     labels = [t.ent_type_ for t in name if t.ent_type_]
-    label = max(set(labels), key=labels.count) if labels else "none"
+    # The most frequent label; on a tie the first in the name (a set would pick by hash).
+    label = max(labels, key=labels.count) if labels else "none"
     features[f"ent:{label if label in _NAME_ENTITY_LABELS else 'other'}"] = 1.0
     text = _name_text(name)
     words = text.split()
