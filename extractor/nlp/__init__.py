@@ -9,6 +9,7 @@ from extractor.nlp import (
     citations,  # noqa: F401  (registers extractor_citations)
     claims,  # noqa: F401  (registers extractor_claims)
     costs,  # noqa: F401  (registers extractor_costs)
+    entities,  # noqa: F401  (registers extractor_entity_labels)
     examples,  # noqa: F401  (registers extractor_examples)
 )
 from extractor.nlp.pipeline import COMPONENTS, build_pipeline, load_model

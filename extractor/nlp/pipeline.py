@@ -91,11 +91,15 @@ def load_model(model: str | None = None) -> Language:
 
 
 def add_components(nlp: Language, components: Sequence[str] = COMPONENTS) -> Language:
-    """Add extractor's components to `nlp` (in place) and return it."""
+    """Add extractor's components to `nlp` (in place) and return it; a recogniser whose
+    labels are not OntoNotes' gets `extractor_entity_labels` after it (nlp/entities.py)."""
     # Importing the package registers the factories even when the entry points are not
     # installed (running from a source tree).
     import extractor.nlp  # noqa: F401
+    from extractor.nlp.entities import COMPONENT, needs_entity_labels
 
+    if needs_entity_labels(nlp) and COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, after="ner")
     for name in components:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
