@@ -35,7 +35,7 @@ from extractor.nlp.layout import (
 from extractor.nlp.types import PageDoc
 from extractor.pages import PageText, prepare_pages
 from extractor.pdf import read_pdf
-from tests.conftest import CORPUS_PDFS, require_corpus
+from tests.conftest import CORPUS, CORPUS_PDFS, require_corpus
 from tests.pdfbuild import Document, Footnote, Heading, Page, Paragraph, build_pdf
 
 
@@ -229,6 +229,37 @@ def test_the_pipeline_lays_out_a_built_pdf_before_the_components(tmp_path: Path,
     )
 
 
+SMALL_BIBLIOGRAPHY = Document(
+    font_size=10,
+    pages=[
+        Page(
+            [
+                Paragraph(" ".join(["Councils answer residents on social media every day."] * 6)),
+                Paragraph("Notes", size=8),
+                Paragraph("A web contact costs pennies where a call costs pounds."),
+                Paragraph(
+                    "References\nAdesso, G., and F. Illuminati, 2004, Phys. Rev. A 70, 022318.\n"
+                    "Agarwal, G. S., 1971, Phys. Rev. A 3, 828.",
+                    size=8,
+                ),
+            ]
+        ),
+    ],
+)
+
+
+def test_a_bibliography_set_in_small_print_opens_its_section(tmp_path: Path) -> None:
+    pages, _ = prepare_pages(read_pdf(build_pdf(SMALL_BIBLIOGRAPHY, tmp_path / "small.pdf")))
+    (layout,) = decide_layout(pages)
+    text = pages[0].text
+    sections = {text[line.start : line.end]: line.section for line in layout.lines}
+    # "Notes" in small print before a body line is no heading of a section; "References"
+    # in the small print of the entries after it is.
+    assert sections["A web contact costs pennies where a call costs pounds."] == "body"
+    assert sections["Agarwal, G. S., 1971, Phys. Rev. A 3, 828."] == "references"
+    assert [text[start:].split("\n")[0] for start in layout.section_openers] == ["References"]
+
+
 # --- real pages --------------------------------------------------------------------------
 
 
@@ -262,6 +293,22 @@ def test_corpus_headings_their_levels_and_the_summary(
     assert (title.kind, title.level) == ("heading", 1)
     assert layout.lines[0].level == 2
     assert all(line.section == "body" for line in layout.lines)
+
+
+def test_a_journal_bibliography_in_small_print_is_read_as_references() -> None:
+    pdf = (
+        CORPUS.parent
+        / "corpus-train"
+        / "pdfs"
+        / ("arxiv-quant-ph-0410100-continuous-variables-2004.pdf")
+    )
+    pages, _ = prepare_pages(read_pdf(pdf))
+    layouts = decide_layout(pages)
+    # Page 61 ends the body and opens the list (its heading in the entries' 9 pt, the body
+    # is 10 pt); pages 62 to 65 are all entries.
+    assert {line.section for line in layouts[59].lines} == {"body"}
+    assert {line.section for line in layouts[60].lines} == {"body", "references"}
+    assert all({line.section for line in layouts[k].lines} == {"references"} for k in range(61, 65))
 
 
 def test_corpus_running_header_of_a_bibliography() -> None:

@@ -61,6 +61,8 @@ MAX_HEADING_LEVEL = 6
 # SMALL_PRINT_RATIO of it is small print (a box, a caption, a note).
 NOTE_SIZE_RATIO = 0.95
 SMALL_PRINT_RATIO = 0.9
+# Two lines are in the same size where they differ by at most this share of it.
+SAME_SIZE_TOLERANCE = 0.02
 # Without font sizes, a line is a heading when it does not end a sentence and this share
 # of its longer words are capitalised ("Why Councils Should Use Social Media").
 HEADING_CAPITALS_SHARE = 0.7
@@ -419,6 +421,24 @@ def _closes_summary(
     return large or heading_key(text) in words["other_headings"]
 
 
+def opens_notes_section(
+    i: int, lines: Sequence[Line], sizes: Sequence[float | None], body: float | None
+) -> bool:
+    """Whether line `i`, a notes or references heading, opens its section: where it is set
+    in the body's font or larger, or where it is in small print and so is the line after
+    it, in the same size (journals set a bibliography, heading and entries, smaller than
+    the body). A heading word alone in small print among body lines, in a footnote or a
+    caption, opens nothing."""
+    size = sizes[i]
+    if not is_small(size, body):
+        return True
+    following = next((j for j in range(i + 1, len(lines)) if lines[j].text.strip()), None)
+    after = sizes[following] if following is not None else None
+    if size is None or after is None:
+        return False
+    return abs(after - size) <= SAME_SIZE_TOLERANCE * size
+
+
 @dataclass
 class _NotesState:
     """The notes or references section open while reading a document page by page."""
@@ -434,17 +454,17 @@ def _notes_sections(
     state: _NotesState,
 ) -> tuple[list[CitationKind | None], list[int]]:
     """Each line's notes section ("endnote", "reference" or None), and the starts of the
-    lines that open one. A section opens at its heading (not in a footnote's font) and
-    closes at the next heading that ends it (`ends_notes_section`)."""
+    lines that open one. A section opens at its heading (`opens_notes_section`) and closes
+    at the next heading that ends it (`ends_notes_section`)."""
     known = body is not None and bool(page.font_runs)
     out: list[CitationKind | None] = []
     openers: list[int] = []
-    for line, size in zip(lines, sizes, strict=True):
+    for i, (line, size) in enumerate(zip(lines, sizes, strict=True)):
         if not line.text.strip():
             out.append(state.section)
             continue
         kind = note_section_kind(line.text)
-        if kind is not None and not (known and is_small(size, body)):
+        if kind is not None and (not known or opens_notes_section(i, lines, sizes, body)):
             state.section = kind
             openers.append(line.start)
         elif state.section is not None and ends_notes_section(line.text, size, body):
