@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import spacy
 import tomllib
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from extractor.nlp.entities import COMPONENT, EntityLabels, needs_entity_labels
 from extractor.nlp.pipeline import build_pipeline
@@ -40,3 +41,15 @@ def test_only_pipelines_trained_on_wikiner_get_the_component(nlp: Any) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     factories = project["project"]["entry-points"]["spacy_factories"]
     assert factories[COMPONENT] == "extractor.nlp.entities:make_entity_labels_component"
+
+
+def test_a_french_pipeline_with_the_component_serialises(tmp_path: Path) -> None:
+    french = build_pipeline("fr_core_news_sm")
+    french.to_disk(tmp_path / "fr")
+    again = spacy.load(tmp_path / "fr")
+    assert again.pipe_names == french.pipe_names
+    doc = again("Le maire Jean Dupont a inauguré la nouvelle piste cyclable de Chelsea.")
+    read = Doc(again.vocab).from_bytes(doc.to_bytes())
+    assert [(e.text, e.label_) for e in read.ents if e.label_ == "PERSON"] == [
+        ("Jean Dupont", "PERSON")
+    ]
