@@ -161,13 +161,18 @@ def test_reference_list_linked_to_author_year_citations(nlp: Any) -> None:
     assert markers_at(text, jones.anchors) == ["(Jones, 2010)"]
 
 
-def test_a_numbered_list_in_the_body_is_not_a_set_of_notes(nlp: Any) -> None:
-    pages = typed_pages(
-        nlp,
+@pytest.mark.parametrize(
+    "text",
+    [
         "We recommend three steps:\n1 Publish the data every month.\n"
         "2 Answer residents by name.\n3 Measure the replies.",
-    )
-    assert collect_citations(pages) == []
+        # In parentheses, as the Official Journal numbers points (its notes raise the digit).
+        "The Regulation asks three things of a controller:\n(1) Keep a record of processing.\n"
+        "(2) Report a breach within 72 hours.\n(3) Name a data protection officer.",
+    ],
+)
+def test_a_numbered_list_in_the_body_is_not_a_set_of_notes(nlp: Any, text: str) -> None:
+    assert collect_citations(typed_pages(nlp, text)) == []
 
 
 # --- PDFs built with known layout ------------------------------------------------------
@@ -378,3 +383,22 @@ def test_anchors_on_the_corpus_are_markers_in_the_body(corpus_extractions: dict[
                     assert marker == citation.marker, f"{name} {citation.id}: {marker!r}"
                 anchors += 1
     assert anchors > 50
+
+
+def test_official_journal_footnotes_with_a_raised_number_in_parentheses(nlp: Any) -> None:
+    from extractor.extract import parse_pages
+    from extractor.pages import prepare_pages
+    from extractor.pdf import read_pdf
+    from tests.conftest import CORPUS
+
+    # The GDPR as the EU's Official Journal prints it: "... of the Council (1)" in the
+    # recital, "(1) Regulation (EU) No 182/2011 ..." at the page foot, the 1 raised in both.
+    pdf = read_pdf(CORPUS.parent / "corpus-train" / "pdfs" / "eu-gdpr-regulation-2016-679.pdf")
+    pages, warnings = prepare_pages(pdf)
+    page_docs = parse_pages(nlp, pages[19:20], warnings).page_docs
+    (note,) = collect_citations(page_docs)
+    assert (note.kind, note.marker, note.page.index) == ("footnote", "1", 20)
+    assert note.text.startswith("Regulation (EU) No 182/2011 of the European Parliament")
+    text = page_docs[0].page.text
+    (anchor,) = note.anchors
+    assert text[anchor.char_span.start - 13 : anchor.char_span.end + 1] == "the Council (1)"

@@ -192,7 +192,8 @@ NOTE_ENDINGS = (".", ")", "]", '"', "'", "!", "?")
 
 _MARKER = r"(?:\d{1,3}|[ivxlc]{1,6}|[" + re.escape(NOTE_SYMBOLS) + r"]{1,3})"
 _NOTE_START = re.compile(
-    r"^(?:\[(?P<bracket>\d{1,3})\]|(?P<number>\d{1,3})[.)]?|(?P<roman>[ivxlc]{1,6})[.)]?"
+    r"^(?:\[(?P<bracket>\d{1,3})\]|\((?P<paren>\d{1,3})\)|(?P<number>\d{1,3})[.)]?"
+    r"|(?P<roman>[ivxlc]{1,6})[.)]?"
     r"|(?P<symbol>[" + re.escape(NOTE_SYMBOLS) + r"]{1,3}))(?:\s+|$)"
 )
 # A superscript letter or number glued to the note text: "aThe National Safety Council",
@@ -272,7 +273,7 @@ class Candidate:
     start: int
     end: int
     marker: str | None
-    # Note starts: "number", "bracket", "roman", "symbol", "letter", "glued", "line",
+    # Note starts: "number", "bracket", "paren", "roman", "symbol", "letter", "glued", "line",
     # "trailing", "author"; anchors: "token", "line", "bracket", "author_year", "url".
     form: str
 
@@ -723,7 +724,7 @@ def _section_line(
 
 
 # Forms of a note start that carry a number or label.
-NUMBERED_FORMS = frozenset(["number", "bracket", "roman", "symbol", "line", "glued"])
+NUMBERED_FORMS = frozenset(["number", "bracket", "paren", "roman", "symbol", "line", "glued"])
 
 
 def _follows(marker: str | None, last: str | None) -> bool:
@@ -767,6 +768,11 @@ def _footnote_evidence(
     if marker is None or candidate.form in ("bracket", "author"):
         return False
     line = layout.lines[i]
+    if candidate.form == "paren":
+        # "(1) Regulation ...": the EU Official Journal raises the number inside its
+        # parentheses. Only so: "(1)" in plain figures starts a list item or a recital.
+        at = line.start + line.text.index(marker)
+        return layout.known() and layout.small(i) and layout.superscript(at, at + len(marker))
     words = len(line.text.split())
     body_calls = [
         a
