@@ -40,6 +40,7 @@ from extractor.nlp.layout import (
     PageLayout,
     is_small,
     line_index,
+    next_filled,
     page_layouts,
     page_lines,
 )
@@ -476,10 +477,7 @@ class _Layout:
 
     def next_filled(self, i: int) -> int | None:
         """Index of the first non-blank line after `i`."""
-        for j in range(i + 1, len(self.lines)):
-            if self.lines[j].text.strip():
-                return j
-        return None
+        return next_filled(self.lines, i)
 
 
 @dataclass
@@ -768,11 +766,6 @@ def _footnote_evidence(
     if marker is None or candidate.form in ("bracket", "author"):
         return False
     line = layout.lines[i]
-    if candidate.form == "paren":
-        # "(1) Regulation ...": the EU Official Journal raises the number inside its
-        # parentheses. Only so: "(1)" in plain figures starts a list item or a recital.
-        at = line.start + line.text.index(marker)
-        return layout.known() and layout.small(i) and layout.superscript(at, at + len(marker))
     words = len(line.text.split())
     body_calls = [
         a
@@ -799,7 +792,9 @@ def _footnote_evidence(
             return True
         if candidate.form in ("glued", "letter") and (words >= 3 or body_calls):
             return True  # "4GAO, ...", "aThe ..." on a line in a footnote's size
-        if candidate.form in ("trailing", "letter", "line") or words < 2:
+        # "(1)" starts a note only raised, as the EU's Official Journal prints it ("(1)
+        # Regulation ..."): in plain figures it numbers a list item, a recital or a point.
+        if candidate.form in ("trailing", "letter", "line", "paren") or words < 2:
             return False
         # A marker in the note's own size: a marker in the body must call it, raised, or
         # at least in the numbering's order.

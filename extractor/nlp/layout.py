@@ -181,6 +181,11 @@ def line_index(lines: Sequence[Line], offset: int) -> int:
     return lo
 
 
+def next_filled(lines: Sequence[Line], i: int) -> int | None:
+    """Index of the first non-blank line after line `i`, or None."""
+    return next((j for j in range(i + 1, len(lines)) if lines[j].text.strip()), None)
+
+
 def heading_key(text: str) -> str:
     """A line as a heading would be compared: lower case, no numbering or trailing colon."""
     key = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[ivxIVX]+)[.)]?\s+", "", text).strip().rstrip(":").strip()
@@ -432,7 +437,7 @@ def opens_notes_section(
     size = sizes[i]
     if not is_small(size, body):
         return True
-    following = next((j for j in range(i + 1, len(lines)) if lines[j].text.strip()), None)
+    following = next_filled(lines, i)
     after = sizes[following] if following is not None else None
     if size is None or after is None:
         return False
