@@ -1,11 +1,11 @@
 """Page labels: the page number a reader would cite for each physical page.
 
 A label is the number printed in a page's running header or footer ("12", "iii", "Page 4",
-"47699"); where a page prints none, the PDF's /PageLabels entry when the file defines
-informative labels; else None. Printed numbers are found as sequences: a number is taken
-as a page's label only when several pages carry numbers that advance with the physical
-index by the same offset, which rules out years, table values and note numbers that
-happen to sit at the top or bottom of a page.
+"Página 4 de 9", "47699", the 4 of the Official Journal's "L 119/4"); where a page prints
+none, the PDF's /PageLabels entry when the file defines informative labels; else None.
+Printed numbers are found as sequences: a number is taken as a page's label only when
+several pages carry numbers that advance with the physical index by the same offset, which
+rules out years, table values and note numbers that happen to sit at the top or bottom of a page.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from extractor.model import LabelSource
 from extractor.text import edge_positions
+from extractor.wordlists import every_language
 
 # A sequence of printed numbers needs this many pages that agree before it is believed
 # (fewer in a very short document).
@@ -33,10 +34,16 @@ STRONG, WEAK = 3, 1
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _ROMAN = r"(?:[ivxlc]{1,7}|[IVXLC]{1,7})"
 _NUMBER = rf"(\d{{1,5}}|{_ROMAN})"
-_BARE = re.compile(rf"^[-–—|\s]*(?:page\s+)?{_NUMBER}[-–—|\s]*$", re.IGNORECASE)
-_PAGE_WORD = re.compile(rf"\bpage\s+{_NUMBER}\b(?!\s*[-/.,]\s*\d)", re.IGNORECASE)
+# The word printed before a page number: English's, and every language file's
+# ("Página 5 de 25"), since pages are labelled before their language is told.
+PAGE_WORDS = frozenset({"page"}) | every_language("labels", "page_words")
+_WORD = "(?:" + "|".join(re.escape(w) for w in sorted(PAGE_WORDS, key=len, reverse=True)) + ")"
+_BARE = re.compile(rf"^[-–—|\s]*(?:{_WORD}\s+)?{_NUMBER}[-–—|\s]*$", re.IGNORECASE)
+_PAGE_WORD = re.compile(rf"\b{_WORD}\s+{_NUMBER}\b(?!\s*[-/.,]\s*\d)", re.IGNORECASE)
 _LEADING = re.compile(rf"^{_NUMBER}\s+\S")
 _TRAILING = re.compile(rf"\S\s+{_NUMBER}$")
+# A page within an issue, after a slash ("L 119/5", the Official Journal's "issue/page").
+_AFTER_SLASH = re.compile(r"(?<=\w/)(\d{1,5})\b(?![/.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -110,14 +117,14 @@ def _line_candidates(page: int, line_no: int, line: str) -> list[_Candidate]:
     found: list[_Candidate | None] = []
     bare = _BARE.match(line)
     if bare:
-        explicit = line.strip(" -–—|").lower().startswith("page")
+        explicit = line.strip(" -–—|").lower().startswith(tuple(PAGE_WORDS))
         found.append(_candidate(page, line_no, bare.group(1), STRONG, explicit))
     else:
         found.extend(
             _candidate(page, line_no, m.group(1), STRONG, explicit=True)
             for m in _PAGE_WORD.finditer(line)
         )
-        for pattern in (_LEADING, _TRAILING):
+        for pattern in (_LEADING, _TRAILING, _AFTER_SLASH):
             match = pattern.search(line)
             if match:
                 found.append(_candidate(page, line_no, match.group(1), WEAK))

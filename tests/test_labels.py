@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractor.labels import infer_labels, roman_value, to_roman
+from extractor.pages import prepare_pages
+from extractor.pdf import read_pdf
+from tests.conftest import CORPUS
 
 
 def pages_with_footers(
@@ -57,3 +60,40 @@ def test_printed_numbers_beat_contradicting_page_labels() -> None:
     pages = pages_with_footers(["10", "11", "12", "13"])
     labels = infer_labels(pages, pdf_labels=["A", "B", "C", "D"])
     assert [label.label for label in labels] == ["10", "11", "12", "13"]
+
+
+def test_page_word_of_another_language() -> None:
+    # An e-signature stamp at the foot of Spanish council minutes, read before the
+    # page's language is told.
+    footers = [f"Documento firmado electrónicamente | Página {n} de 6" for n in range(1, 7)]
+    labels = infer_labels(pages_with_footers(footers))
+    assert [label.label for label in labels] == ["1", "2", "3", "4", "5", "6"]
+    assert {label.source for label in labels} == {"printed"}
+
+
+def test_page_within_an_issue_after_a_slash() -> None:
+    # The Official Journal's running header names the issue, then the page: "L 119/5".
+    headers = [f"4.5.2016 L 119/{n} Official Journal of the European Union EN" for n in range(1, 6)]
+    pages = [[header, "Some text of the page.", "More text."] for header in headers]
+    assert [label.label for label in infer_labels(pages)] == ["1", "2", "3", "4", "5"]
+
+
+def test_a_fixed_number_after_a_slash_is_not_a_label() -> None:
+    # A report's number and a date in every footer: they do not advance with the page.
+    footers = ["Report 2021/22, 04/05/2016"] * 6
+    assert [label.label for label in infer_labels(pages_with_footers(footers))] == [None] * 6
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Official Journal headers "L 119/N" (the gold cites N).
+        ("eu-gdpr-regulation-2016-679.pdf", {5: "5", 40: "40", 88: "88"}),
+        # "Página N de 25" stamped in the margin of every page.
+        ("es-la-zarza-acta-pleno-2025-02.pdf", {1: "1", 13: "13", 25: "25"}),
+    ],
+)
+def test_real_running_labels(name: str, expected: dict[int, str]) -> None:
+    pages, _ = prepare_pages(read_pdf(CORPUS.parent / "corpus-train" / "pdfs" / name))
+    by_index = {page.index: page.label for page in pages}
+    assert {index: by_index[index] for index in expected} == expected

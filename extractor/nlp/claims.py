@@ -47,9 +47,9 @@ from extractor.nlp.layout import (
     page_layouts,
 )
 from extractor.nlp.types import PageDoc
-from extractor.nlp.wordlists import with_language
 from extractor.pages import item_id, locate
 from extractor.text import collapse_whitespace
+from extractor.wordlists import with_language
 
 CLAIMS_KEY = "extractor_claims"
 # The page's other prose sentences (not skipped, too few cues to be candidates).
@@ -155,7 +155,7 @@ _TOC_LINE = re.compile(r"(?:\.{3,}|…|\s{3,}|\.\s\.\s\.)\s*\d{1,4}\s*$|^\s*\d{1
 @cache
 def cue_data(language: str | None = None) -> dict[str, Any]:
     """The cue words and thresholds, loaded once from extractor/data; the word lists of
-    `language` where extractor/data/lang has them (see nlp/wordlists.py), else English."""
+    `language` where extractor/data/lang has them (see extractor/wordlists.py), else English."""
     text = (resources.files("extractor") / "data" / CUES_FILE).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return with_language(data, language, "claims")

@@ -40,9 +40,9 @@ from extractor.nlp.decide import Features, Model, log_count
 from extractor.nlp.doctext import doc_text
 from extractor.nlp.layout import CAPTION, SENTENCE_END, opens_paragraph
 from extractor.nlp.types import PageDoc
-from extractor.nlp.wordlists import language_lists
 from extractor.pages import PageText, item_id, locate
 from extractor.text import collapse_whitespace
+from extractor.wordlists import language_lists
 
 SPAN_KEY = "extractor_examples"
 # The names no rule chose, left for the learned decider.

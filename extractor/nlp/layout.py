@@ -32,9 +32,9 @@ from spacy.tokens import Doc, Span, SpanGroup
 from extractor.labels import is_bare_label_line
 from extractor.model import CitationKind
 from extractor.nlp.types import PageDoc
-from extractor.nlp.wordlists import every_language
 from extractor.pages import PageText
 from extractor.text import collapse_whitespace, usual_line_length
+from extractor.wordlists import every_language
 
 LAYOUT_KEY = "extractor_layout"
 SECTION_ATTR = "extractor_layout_section"
